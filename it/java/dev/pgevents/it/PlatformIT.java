@@ -1,0 +1,69 @@
+package dev.pgevents.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The deployed WAR over HTTP: JAX-RS to PostgreSQL and back, health, errors as problem+json. */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class PlatformIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.application();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void systemInfoComesFromTheDatabaseThroughJpa() {
+        HttpResponse<String> response = new Http(base).get("api/system");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonObject info = Http.json(response).asJsonObject();
+        assertEquals(TestEnvironmentExtension.DATABASE, info.getString("database"));
+        assertTrue(info.getString("postgresVersion").matches("\\d+(\\.\\d+)?.*"), info.toString());
+        assertFalse(info.getJsonArray("migrations").isEmpty(), "migrations were applied at start-up: " + info);
+        assertTrue(info.getJsonArray("migrations").getJsonObject(0).getBoolean("success"));
+    }
+
+    @Test
+    void readinessAndLivenessAreUpWithTheDatabase() {
+        Http root = new Http(base).serverRoot();
+        HttpResponse<String> ready = root.get("health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonObject body = Http.json(ready).asJsonObject();
+        assertEquals("UP", body.getString("status"));
+        assertEquals("database", body.getJsonArray("checks").getJsonObject(0).getString("name"));
+        assertEquals(200, root.get("health/live").statusCode());
+    }
+
+    @Test
+    void anUnknownPathIsAProblemNotAStackTrace() {
+        HttpResponse<String> response = new Http(base).get("api/no-such-thing");
+        assertEquals(404, response.statusCode());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        JsonObject problem = Http.json(response).asJsonObject();
+        assertEquals(404, problem.getInt("status"));
+        assertFalse(response.body().contains("Exception"), response.body());
+    }
+
+    @Test
+    void metricsAreServedOverPlainHttp() {
+        HttpResponse<String> response = new Http(base).serverRoot().get("metrics");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("jvm_uptime"), "prometheus text expected");
+    }
+}

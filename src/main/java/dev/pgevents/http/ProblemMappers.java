@@ -1,0 +1,87 @@
+package dev.pgevents.http;
+
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Turns every exception that reaches JAX-RS into problem+json, never a stack trace. */
+public final class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
+
+    private ProblemMappers() {
+    }
+
+    /** Errors JAX-RS raises itself (404 unknown path, 405, 406, 415 ...) and ones we throw. */
+    @Provider
+    public static class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            Response.StatusType status = e.getResponse().getStatusInfo();
+            if (status.getStatusCode() >= 500) {
+                return unexpected(e);
+            }
+            return Problem.of(status, detailOf(e, status)).toResponse();
+        }
+
+        private static String detailOf(WebApplicationException e, Response.StatusType status) {
+            Throwable cause = e.getCause();
+            if (cause instanceof JsonbException || cause instanceof ProcessingException) {
+                return "the request body is not valid JSON for this resource: " + firstLine(cause.getMessage());
+            }
+            String message = e.getMessage();
+            // JAX-RS implementations put "HTTP 404 Not Found"-style texts here: say something useful.
+            if (message == null || message.startsWith("HTTP " + status.getStatusCode()) || message.startsWith("RESTEASY")) {
+                return switch (status.getStatusCode()) {
+                    case 404 -> "no resource at this path";
+                    case 405 -> "this method is not allowed on this resource";
+                    case 406 -> "this resource cannot produce the requested media type";
+                    case 415 -> "this resource accepts application/json bodies only";
+                    default -> status.getReasonPhrase();
+                };
+            }
+            return firstLine(message);
+        }
+    }
+
+    /** A body that JSON-B cannot read. */
+    @Provider
+    public static class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
+        @Override
+        public Response toResponse(JsonbException e) {
+            return Problem.of(Response.Status.BAD_REQUEST,
+                    "the request body is not valid JSON for this resource: " + firstLine(e.getMessage())).toResponse();
+        }
+    }
+
+    /** Anything else: logged with an incident id that the client gets instead of the trace. */
+    @Provider
+    public static class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            return unexpected(e);
+        }
+    }
+
+    static Response unexpected(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "Unexpected error, incident " + incident, e);
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR,
+                "unexpected server error; incident " + incident + " is in the server log").toResponse();
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}
