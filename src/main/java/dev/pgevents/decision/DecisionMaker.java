@@ -1,0 +1,167 @@
+package dev.pgevents.decision;
+
+import dev.pgevents.eventstore.AppendCondition;
+import dev.pgevents.eventstore.AppendConditionFailed;
+import dev.pgevents.eventstore.AppendedEvent;
+import dev.pgevents.eventstore.Event;
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventStoreAccessException;
+import dev.pgevents.eventstore.EventStream;
+import dev.pgevents.eventstore.InvalidAppendException;
+import dev.pgevents.eventstore.Metadata;
+import dev.pgevents.eventstore.NewEvent;
+import dev.pgevents.eventstore.ReadOptions;
+import dev.pgevents.eventstore.RecordedEvent;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs a {@link Decision} in a new transaction, pessimistically:
+ * <ol>
+ *   <li>take the EXCLUSIVE condition locks of the union of the states' queries (no writer of a
+ *       matching event can be in flight afterwards, and none can start until commit);</li>
+ *   <li>read the events of that union (complete: no cap needed) and fold each into every state
+ *       whose query matches it;</li>
+ *   <li>process; append the new events with the condition "nothing matching the union after the
+ *       last position read";</li>
+ *   <li>commit.</li>
+ * </ol>
+ * A conflict (append condition failed, deadlock 40P01, serialization failure 40001) rolls the
+ * transaction back and is retried after a jittered exponential backoff, up to
+ * {@link RetryPolicy#maxAttempts()} runs; then {@link DecisionConflictException}. A
+ * {@link DecisionRejected} is not retried.
+ */
+public final class DecisionMaker {
+
+    private static final Logger LOG = Logger.getLogger(DecisionMaker.class.getName());
+
+    private final EventStore store;
+    private final Transactions transactions;
+    private final RetryPolicy retryPolicy;
+
+    public DecisionMaker(EventStore store, Transactions transactions, RetryPolicy retryPolicy) {
+        if (store == null || transactions == null || retryPolicy == null) {
+            throw new IllegalArgumentException("store, transactions and retryPolicy are required");
+        }
+        this.store = store;
+        this.transactions = transactions;
+        this.retryPolicy = retryPolicy;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** Makes the decision; returns what it appended. Throws DecisionRejected or DecisionConflictException. */
+    public DecisionResult make(Decision decision) {
+        if (decision == null) {
+            throw new IllegalArgumentException("decision is null");
+        }
+        RuntimeException lastConflict = null;
+        for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
+            try {
+                List<AppendedEvent> appended = transactions.inNewTransaction(() -> run(decision));
+                return new DecisionResult(appended, attempt);
+            } catch (DecisionRejected rejected) {
+                throw rejected;
+            } catch (RuntimeException e) {
+                if (!isConflict(e)) {
+                    throw e;
+                }
+                lastConflict = e;
+                if (attempt < retryPolicy.maxAttempts()) {
+                    Duration pause = retryPolicy.backoff(attempt, ThreadLocalRandom.current());
+                    LOG.log(Level.FINE, "decision {0} conflicted on attempt {1} ({2}); retrying in {3}",
+                            new Object[] {decision.getClass().getSimpleName(), attempt, e.getMessage(), pause});
+                    sleep(pause);
+                }
+            }
+        }
+        throw new DecisionConflictException(decision.getClass().getSimpleName(), retryPolicy.maxAttempts(), lastConflict);
+    }
+
+    /** One run, inside the transaction. */
+    private List<AppendedEvent> run(Decision decision) {
+        List<State<?>> states = new ArrayList<>(decision.initialStates());
+        List<EventQuery> queries = new ArrayList<>(states.size());
+        for (State<?> s : states) {
+            if (s == null || s.query() == null) {
+                throw new IllegalStateException("decision " + decision.getClass().getSimpleName()
+                        + " declared a null state or a state without query");
+            }
+            queries.add(s.query());
+        }
+        EventQuery union = queries.isEmpty() ? null : EventQuery.union(queries);
+        long after = 0;
+        if (union != null) {
+            try (EventStream<RecordedEvent> events = store.read(union, ReadOptions.defaults().locked())) {
+                events.stream().forEach(e -> fold(states, e));
+                after = events.result().consistencyPosition().orElseThrow();
+            }
+        }
+        List<? extends Event> produced = decision.process(new States(states));
+        if (produced == null || produced.isEmpty()) {
+            return List.of();
+        }
+        Metadata metadata = decision.metadata();
+        List<NewEvent> toAppend = new ArrayList<>(produced.size());
+        for (Event e : produced) {
+            if (e == null) {
+                throw new InvalidAppendException("decision " + decision.getClass().getSimpleName() + " produced a null event");
+            }
+            toAppend.add(NewEvent.of(e, metadata));
+        }
+        return union == null
+                ? store.append(toAppend)
+                : store.append(toAppend, AppendCondition.failIfAnyAfter(union, after));
+    }
+
+    /** Folds the event into every state whose query matches it (the union read may carry others). */
+    static void fold(List<State<?>> states, RecordedEvent event) {
+        for (int i = 0; i < states.size(); i++) {
+            State<?> s = states.get(i);
+            if (s.query().matches(event.type(), event.tags())) {
+                State<?> next = s.evolve(event);
+                if (next == null) {
+                    throw new IllegalStateException(s.getClass().getSimpleName() + ".evolve returned null");
+                }
+                states.set(i, next);
+            }
+        }
+    }
+
+    /** Conflicts worth a retry: a failed append condition, a deadlock, a serialization failure. */
+    public static boolean isConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AppendConditionFailed) {
+                return true;
+            }
+            if (t instanceof EventStoreAccessException access && access.isTransient()) {
+                return true;
+            }
+            if (t instanceof SQLException sql && (EventStoreAccessException.DEADLOCK.equals(sql.getSQLState())
+                    || EventStoreAccessException.SERIALIZATION_FAILURE.equals(sql.getSQLState()))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis(), (int) (pause.toNanosPart() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.pgevents.decision.cdi;
+
+import dev.pgevents.decision.DecisionMaker;
+import dev.pgevents.decision.RetryPolicy;
+import dev.pgevents.decision.Transactions;
+import dev.pgevents.eventstore.EventStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Produces the {@link DecisionMaker} on the application's event store and JTA transactions.
+ * Config (MicroProfile Config):
+ * <ul>
+ *   <li>{@code pgevents.decision.max-attempts} (default 10): runs before a DecisionConflictException;</li>
+ *   <li>{@code pgevents.decision.backoff-min-ms} (default 5) and {@code pgevents.decision.backoff-max-ms}
+ *       (default 200): bounds of the jittered exponential backoff between runs.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class DecisionMakerProducer {
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    Transactions transactions;
+
+    @Inject
+    @ConfigProperty(name = "pgevents.decision.max-attempts", defaultValue = "10")
+    int maxAttempts;
+
+    @Inject
+    @ConfigProperty(name = "pgevents.decision.backoff-min-ms", defaultValue = "5")
+    long backoffMinMs;
+
+    @Inject
+    @ConfigProperty(name = "pgevents.decision.backoff-max-ms", defaultValue = "200")
+    long backoffMaxMs;
+
+    @Produces
+    @Singleton
+    public DecisionMaker decisionMaker() {
+        return new DecisionMaker(store, transactions,
+                new RetryPolicy(maxAttempts, Duration.ofMillis(backoffMinMs), Duration.ofMillis(backoffMaxMs)));
+    }
+}

@@ -1,0 +1,49 @@
+package dev.pgevents.eventstore;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The event store. Each operation uses a connection of the current transaction when there is
+ * one (JTA: every getConnection() of a transaction is the same enlisted connection), else its own
+ * local transaction.
+ */
+public interface EventStore {
+
+    /**
+     * Appends the events (in order, consecutive to each other only if no other writer interleaves)
+     * if no event matching the condition's query was appended after its position; otherwise throws
+     * {@link AppendConditionFailed} and appends nothing.
+     */
+    List<AppendedEvent> append(List<NewEvent> events, AppendCondition condition);
+
+    /** Appends facts that need no decision (still ordered against conditions that match them). */
+    List<AppendedEvent> append(List<NewEvent> events);
+
+    /** Convenience: unconditional append of events with random ids and empty metadata. */
+    default List<AppendedEvent> appendEvents(Event... events) {
+        return append(java.util.Arrays.stream(events).map(NewEvent::of).toList());
+    }
+
+    /** Streams deserialized events matching the query. Close the stream. */
+    EventStream<RecordedEvent> read(EventQuery query, ReadOptions options);
+
+    /** Streams raw events (JSON text) matching the query. Close the stream. */
+    EventStream<StoredEvent> readRaw(EventQuery query, ReadOptions options);
+
+    /** Callback form of {@link #read}: the stream is closed when this returns. */
+    default ReadResult read(EventQuery query, ReadOptions options, Consumer<RecordedEvent> each) {
+        try (EventStream<RecordedEvent> s = read(query, options)) {
+            s.stream().forEach(each);
+            return s.result();
+        }
+    }
+
+    /**
+     * The highest position at or below which every event is committed or never will be: a
+     * listener or reader may advance up to it without skipping an event that commits later.
+     */
+    long safePosition();
+
+    EventTypeRegistry registry();
+}

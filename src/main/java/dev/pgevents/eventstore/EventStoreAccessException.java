@@ -1,0 +1,30 @@
+package dev.pgevents.eventstore;
+
+import java.sql.SQLException;
+
+/** A database error, with its SQLSTATE. {@link #isTransient()} for deadlocks and serialization failures. */
+public class EventStoreAccessException extends EventStoreException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** deadlock_detected */
+    public static final String DEADLOCK = "40P01";
+    /** serialization_failure */
+    public static final String SERIALIZATION_FAILURE = "40001";
+
+    private final String sqlState;
+
+    public EventStoreAccessException(String message, SQLException cause) {
+        super(message + ": " + cause.getMessage() + " [SQLSTATE " + cause.getSQLState() + "]", cause);
+        this.sqlState = cause.getSQLState();
+    }
+
+    public String sqlState() {
+        return sqlState;
+    }
+
+    /** True for errors a retry of the whole transaction can cure: deadlock, serialization failure. */
+    public boolean isTransient() {
+        return DEADLOCK.equals(sqlState) || SERIALIZATION_FAILURE.equals(sqlState);
+    }
+}

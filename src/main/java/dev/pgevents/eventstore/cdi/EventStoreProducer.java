@@ -1,0 +1,50 @@
+package dev.pgevents.eventstore.cdi;
+
+import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventTypeRegistry;
+import dev.pgevents.eventstore.EventTypes;
+import dev.pgevents.eventstore.JsonbEventSerializer;
+import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Builds the application's {@link EventStore} on the {@code jdbc/pgevents} data source, with a
+ * registry holding every {@link EventTypes} contribution (CDI beans of the domain).
+ * Config: {@code pgevents.read.fetch-size} (rows per cursor round trip, default 500).
+ */
+@ApplicationScoped
+public class EventStoreProducer {
+
+    @Resource(lookup = "jdbc/pgevents")
+    DataSource dataSource;
+
+    @Inject
+    Instance<EventTypes> contributions;
+
+    @Inject
+    @ConfigProperty(name = "pgevents.read.fetch-size", defaultValue = "500")
+    int fetchSize;
+
+    @Produces
+    @Singleton
+    public EventTypeRegistry registry() {
+        EventTypeRegistry registry = new EventTypeRegistry();
+        for (EventTypes contribution : contributions) {
+            contribution.eventTypes().forEach(registry::register);
+        }
+        return registry;
+    }
+
+    @Produces
+    @ApplicationScoped
+    public EventStore eventStore(EventTypeRegistry registry) {
+        return new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize);
+    }
+}

@@ -1,0 +1,381 @@
+package dev.pgevents.eventstore.jdbc;
+
+import dev.pgevents.eventstore.AppendCondition;
+import dev.pgevents.eventstore.AppendConditionFailed;
+import dev.pgevents.eventstore.AppendedEvent;
+import dev.pgevents.eventstore.DuplicateEventIdException;
+import dev.pgevents.eventstore.Event;
+import dev.pgevents.eventstore.EventDeserializationException;
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.EventSerializationException;
+import dev.pgevents.eventstore.EventSerializer;
+import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventStoreAccessException;
+import dev.pgevents.eventstore.EventStream;
+import dev.pgevents.eventstore.EventTypeRegistry;
+import dev.pgevents.eventstore.InvalidAppendException;
+import dev.pgevents.eventstore.InvalidQueryException;
+import dev.pgevents.eventstore.Metadata;
+import dev.pgevents.eventstore.NewEvent;
+import dev.pgevents.eventstore.ReadOptions;
+import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.eventstore.StoredEvent;
+import dev.pgevents.eventstore.UnknownEventTypeException;
+import dev.pgevents.eventstore.UnknownTypePolicy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL event store on plain JDBC. See docs/event-store.md for the locking protocol and
+ * its proof. Each operation takes a connection from the data source and closes it; when that
+ * connection is in a transaction (JTA, or a test helper binding one connection to the thread) the
+ * operation joins it, otherwise it runs in a local transaction of its own.
+ */
+public final class JdbcEventStore implements EventStore {
+
+    private static final Logger LOG = Logger.getLogger(JdbcEventStore.class.getName());
+
+    public static final int DEFAULT_FETCH_SIZE = 500;
+
+    static final String LOCK_SQL = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
+    static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
+    static final String EMPTY_METADATA = "{}";
+
+    private final DataSource dataSource;
+    private final EventTypeRegistry registry;
+    private final EventSerializer serializer;
+    private final int fetchSize;
+
+    public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer) {
+        this(dataSource, registry, serializer, DEFAULT_FETCH_SIZE);
+    }
+
+    public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer,
+                          int fetchSize) {
+        if (dataSource == null || registry == null || serializer == null) {
+            throw new IllegalArgumentException("dataSource, registry and serializer are required");
+        }
+        if (fetchSize < 1) {
+            throw new IllegalArgumentException("fetchSize must be positive: " + fetchSize);
+        }
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.serializer = serializer;
+        this.fetchSize = fetchSize;
+    }
+
+    @Override
+    public EventTypeRegistry registry() {
+        return registry;
+    }
+
+    // ------------------------------------------------------------------------------------ append
+
+    @Override
+    public List<AppendedEvent> append(List<NewEvent> events, AppendCondition condition) {
+        if (condition == null) {
+            throw new InvalidAppendException("condition is null (use append(events) for an unconditional append)");
+        }
+        return doAppend(events, condition);
+    }
+
+    @Override
+    public List<AppendedEvent> append(List<NewEvent> events) {
+        return doAppend(events, null);
+    }
+
+    private record Row(NewEvent source, String type, Set<String> tags, String payload, String metadata) {
+    }
+
+    private List<AppendedEvent> doAppend(List<NewEvent> events, AppendCondition condition) {
+        if (events == null || events.isEmpty()) {
+            throw new InvalidAppendException("nothing to append: the event list is " + (events == null ? "null" : "empty"));
+        }
+        List<Row> rows = new ArrayList<>(events.size());
+        LockKeys keys = new LockKeys();
+        for (NewEvent e : events) {
+            if (e == null) {
+                throw new InvalidAppendException("an event to append is null");
+            }
+            String type = registry.typeName(e.event().getClass());
+            Set<String> tags = registry.tagsOf(e.event());
+            rows.add(new Row(e, type, tags, serialize(e.event()), serializeMetadata(e.metadata())));
+            keys.writer(type, tags);
+        }
+        SqlBuilder sql = new SqlBuilder();
+        sql.append("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
+                + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.tags::text[], e.payload::jsonb, e.metadata::jsonb"
+                + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                + " WITH ORDINALITY AS u(event_id, type, tags, payload, metadata, ord) ORDER BY u.ord) e");
+        UUID[] ids = new UUID[rows.size()];
+        String[] types = new String[rows.size()];
+        String[] tags = new String[rows.size()];
+        String[] payloads = new String[rows.size()];
+        String[] metadata = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            ids[i] = r.source.eventId();
+            types[i] = r.type;
+            tags[i] = arrayLiteral(r.tags);
+            payloads[i] = r.payload;
+            metadata[i] = r.metadata;
+        }
+        sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("text", tags)
+                .arrayParam("text", payloads).arrayParam("text", metadata);
+        if (condition != null) {
+            keys.condition(condition.failIfEventsMatch());
+            // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
+            // that finds nothing only after reading the table (docs/event-store.md, plans).
+            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > ?");
+            sql.param(condition.after());
+            sql.predicate("x", condition.failIfEventsMatch(), " AND ");
+            sql.append(") = 0");
+        }
+        sql.append(" RETURNING position, event_id");
+
+        return inTransaction(c -> {
+            lock(c, keys, true);
+            Map<UUID, Long> positions = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+                sql.bind(c, ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
+                    }
+                }
+            }
+            if (positions.isEmpty() && condition != null) {
+                throw new AppendConditionFailed(condition);
+            }
+            if (positions.size() != rows.size()) {
+                throw new IllegalStateException("inserted " + positions.size() + " of " + rows.size() + " events");
+            }
+            List<AppendedEvent> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                out.add(new AppendedEvent(positions.get(r.source.eventId()), r.source.eventId(), r.type, r.tags,
+                        r.source.event(), r.source.metadata()));
+            }
+            return out;
+        }, "append");
+    }
+
+    static void lock(Connection c, LockKeys keys, boolean mark) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LOCK_SQL)) {
+            ps.setArray(1, c.createArrayOf("int4", keys.hi()));
+            ps.setArray(2, c.createArrayOf("int4", keys.lo()));
+            ps.setArray(3, c.createArrayOf("bool", keys.exclusive()));
+            ps.setBoolean(4, mark);
+            ps.execute();
+        }
+    }
+
+    private String serialize(Event event) {
+        try {
+            return serializer.serialize(event);
+        } catch (RuntimeException e) {
+            throw new EventSerializationException("cannot serialize " + event.getClass().getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String serializeMetadata(Metadata metadata) {
+        if (metadata.equals(Metadata.empty())) {
+            return EMPTY_METADATA;
+        }
+        try {
+            return serializer.serialize(metadata);
+        } catch (RuntimeException e) {
+            throw new EventSerializationException("cannot serialize metadata: " + e.getMessage(), e);
+        }
+    }
+
+    /** A PostgreSQL array literal, every element quoted. */
+    static String arrayLiteral(Set<String> values) {
+        StringBuilder b = new StringBuilder(16 * values.size() + 2).append('{');
+        boolean first = true;
+        for (String v : values) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            b.append('"');
+            for (int i = 0; i < v.length(); i++) {
+                char ch = v.charAt(i);
+                if (ch == '"' || ch == '\\') {
+                    b.append('\\');
+                }
+                b.append(ch);
+            }
+            b.append('"');
+        }
+        return b.append('}').toString();
+    }
+
+    // -------------------------------------------------------------------------------------- read
+
+    @Override
+    public EventStream<RecordedEvent> read(EventQuery query, ReadOptions options) {
+        UnknownTypePolicy policy = options == null ? UnknownTypePolicy.FAIL : options.unknownTypes();
+        return open(query, options, raw -> decode(raw, policy));
+    }
+
+    @Override
+    public EventStream<StoredEvent> readRaw(EventQuery query, ReadOptions options) {
+        return open(query, options, raw -> raw);
+    }
+
+    /** Decodes a raw event; null means "skip" (unknown type under the SKIP policy). */
+    public RecordedEvent decode(StoredEvent raw, UnknownTypePolicy policy) {
+        Optional<Class<? extends Event>> type = registry.classOf(raw.type());
+        if (type.isEmpty()) {
+            if (policy == UnknownTypePolicy.SKIP) {
+                LOG.log(Level.WARNING, "skipping event of unknown type ''{0}'' at position {1}",
+                        new Object[] {raw.type(), raw.position()});
+                return null;
+            }
+            throw new UnknownEventTypeException(raw.type(), raw.position());
+        }
+        Event event;
+        Metadata metadata;
+        try {
+            event = serializer.deserialize(raw.payload(), type.get());
+            metadata = raw.metadata() == null || EMPTY_METADATA.equals(raw.metadata())
+                    ? Metadata.empty() : serializer.deserialize(raw.metadata(), Metadata.class);
+        } catch (RuntimeException e) {
+            throw new EventDeserializationException(raw.type(), raw.position(), e);
+        }
+        if (event == null) {
+            throw new EventDeserializationException(raw.type(), raw.position(),
+                    new IllegalStateException("payload is JSON null"));
+        }
+        return new RecordedEvent(raw.position(), raw.eventId(), raw.type(), raw.tags(), event, metadata,
+                raw.recordedAt());
+    }
+
+    private <T> EventStream<T> open(EventQuery query, ReadOptions options, java.util.function.Function<StoredEvent, T> mapper) {
+        if (query == null) {
+            throw new InvalidQueryException("query is null");
+        }
+        if (options == null) {
+            options = ReadOptions.defaults();
+        }
+        Connection c = null;
+        boolean local = false;
+        try {
+            c = dataSource.getConnection();
+            local = c.getAutoCommit();
+            if (local) {
+                c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
+            }
+            long upper = options.to();
+            Long cap = null;
+            switch (options.consistency()) {
+                case SAFE -> {
+                    cap = safePosition(c);
+                    upper = Math.min(upper, cap);
+                }
+                case LOCKED -> lock(c, new LockKeys().condition(query), false);
+                case UNCAPPED -> { }
+            }
+            SqlBuilder sql = new SqlBuilder();
+            sql.append("SELECT position, event_id, type, tags, payload, metadata, recorded_at FROM es_event e"
+                    + " WHERE e.position >= ? AND e.position <= ?");
+            sql.param(options.from()).param(upper);
+            sql.predicate("e", query, " AND ");
+            sql.append(options.direction() == dev.pgevents.eventstore.Direction.FORWARD
+                    ? " ORDER BY e.position" : " ORDER BY e.position DESC");
+            if (options.limit() > 0) {
+                sql.append(" LIMIT ?").param((long) options.limit());
+            }
+            PreparedStatement ps = c.prepareStatement(sql.sql());
+            JdbcEventStream<T> stream = new JdbcEventStream<>(c, local, ps, options, cap, mapper);
+            try {
+                sql.bind(c, ps);
+                ps.setFetchSize(fetchSize);
+                stream.start(ps.executeQuery());
+            } catch (SQLException | RuntimeException e) {
+                stream.close();
+                throw e;
+            }
+            return stream;
+        } catch (SQLException e) {
+            JdbcEventStream.closeQuietly(c, local);
+            throw translate(e, "read");
+        } catch (RuntimeException e) {
+            JdbcEventStream.closeQuietly(c, local);
+            throw e;
+        }
+    }
+
+    @Override
+    public long safePosition() {
+        try (Connection c = dataSource.getConnection()) {
+            return safePosition(c);
+        } catch (SQLException e) {
+            throw translate(e, "safe position");
+        }
+    }
+
+    static long safePosition(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SAFE_POSITION_SQL); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ transactions
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(SqlWork<T> work, String what) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean local = c.getAutoCommit();
+            if (local) {
+                c.setAutoCommit(false);
+            }
+            boolean done = false;
+            try {
+                T result = work.run(c);
+                if (local) {
+                    c.commit();
+                }
+                done = true;
+                return result;
+            } finally {
+                if (local) {
+                    if (!done) {
+                        try {
+                            c.rollback();
+                        } catch (SQLException ignored) {
+                            // the original exception matters
+                        }
+                    }
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(e, what);
+        }
+    }
+
+    static RuntimeException translate(SQLException e, String what) {
+        if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("es_event_event_id_key")) {
+            return new DuplicateEventIdException("an event id of the " + what + " already exists: " + e.getMessage(), e);
+        }
+        return new EventStoreAccessException(what + " failed", e);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.pgevents.eventstore.jdbc;
+
+import dev.pgevents.eventstore.Direction;
+import dev.pgevents.eventstore.EventStream;
+import dev.pgevents.eventstore.ReadOptions;
+import dev.pgevents.eventstore.ReadResult;
+import dev.pgevents.eventstore.StoredEvent;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/** A cursor over es_event rows; owns its statement, result set and connection. */
+final class JdbcEventStream<T> implements EventStream<T> {
+
+    private final Connection connection;
+    private final boolean localTransaction;
+    private final PreparedStatement statement;
+    private final ReadOptions options;
+    private final Long cap;
+    private final Function<StoredEvent, T> mapper;
+    private ResultSet rs;
+    private boolean streamed;
+    private boolean exhausted;
+    private boolean closed;
+    private long count;
+    private long last = -1;
+    private long maxSeen = -1;
+
+    JdbcEventStream(Connection connection, boolean localTransaction, PreparedStatement statement,
+                    ReadOptions options, Long cap, Function<StoredEvent, T> mapper) {
+        this.connection = connection;
+        this.localTransaction = localTransaction;
+        this.statement = statement;
+        this.options = options;
+        this.cap = cap;
+        this.mapper = mapper;
+    }
+
+    void start(ResultSet resultSet) {
+        this.rs = resultSet;
+    }
+
+    @Override
+    public Stream<T> stream() {
+        if (streamed) {
+            throw new IllegalStateException("the stream of this read was already taken");
+        }
+        if (closed) {
+            throw new IllegalStateException("this read is closed");
+        }
+        streamed = true;
+        Spliterator<T> spliterator = new Spliterators.AbstractSpliterator<T>(Long.MAX_VALUE,
+                Spliterator.ORDERED | Spliterator.NONNULL) {
+            @Override
+            public boolean tryAdvance(Consumer<? super T> action) {
+                while (true) {
+                    StoredEvent raw = next();
+                    if (raw == null) {
+                        return false;
+                    }
+                    T mapped = mapper.apply(raw);
+                    if (mapped != null) {
+                        action.accept(mapped);
+                        return true;
+                    }
+                }
+            }
+        };
+        return StreamSupport.stream(spliterator, false).onClose(this::close);
+    }
+
+    private StoredEvent next() {
+        if (exhausted) {
+            return null;
+        }
+        if (closed) {
+            throw new IllegalStateException("this read is closed");
+        }
+        try {
+            if (!rs.next()) {
+                exhausted = true;
+                return null;
+            }
+            long position = rs.getLong(1);
+            Array tagArray = rs.getArray(4);
+            Set<String> tags;
+            if (tagArray == null) {
+                tags = Set.of();
+            } else {
+                tags = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList((String[]) tagArray.getArray())));
+                tagArray.free();
+            }
+            OffsetDateTime recorded = rs.getObject(7, OffsetDateTime.class);
+            StoredEvent raw = new StoredEvent(position, rs.getObject(2, UUID.class), rs.getString(3), tags,
+                    rs.getString(5), rs.getString(6), recorded == null ? null : recorded.toInstant());
+            count++;
+            last = position;
+            maxSeen = Math.max(maxSeen, position);
+            return raw;
+        } catch (SQLException e) {
+            throw JdbcEventStore.translate(e, "read");
+        }
+    }
+
+    @Override
+    public ReadResult result() {
+        boolean limitReached = options.limit() > 0 && count == options.limit();
+        if (!exhausted && !limitReached) {
+            throw new IllegalStateException("the read was not consumed to its end");
+        }
+        OptionalLong lastPosition = count == 0 ? OptionalLong.empty() : OptionalLong.of(last);
+        OptionalLong consistency;
+        switch (options.consistency()) {
+            case SAFE -> {
+                long upper = Math.min(options.to(), cap);
+                consistency = OptionalLong.of(options.direction() == Direction.FORWARD && limitReached ? last : upper);
+            }
+            case LOCKED -> {
+                long upper = options.to() != Long.MAX_VALUE ? options.to() : Math.max(maxSeen, options.from() - 1);
+                consistency = OptionalLong.of(options.direction() == Direction.FORWARD && limitReached ? last : upper);
+            }
+            default -> consistency = OptionalLong.empty();
+        }
+        return new ReadResult(count, lastPosition, consistency);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (rs != null) {
+                rs.close();
+            }
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        try {
+            statement.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        closeQuietly(connection, localTransaction);
+    }
+
+    static void closeQuietly(Connection c, boolean localTransaction) {
+        if (c == null) {
+            return;
+        }
+        try {
+            if (localTransaction) {
+                try {
+                    c.rollback(); // read only: nothing to keep; releases a LOCKED read's locks
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException ignored) {
+            // the connection is closed below
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+}

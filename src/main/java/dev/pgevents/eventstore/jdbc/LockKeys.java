@@ -1,0 +1,96 @@
+package dev.pgevents.eventstore.jdbc;
+
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.QueryItem;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The advisory lock keys of one append or one locked read, sorted by their 64-bit hash (exclusive
+ * wins when a key is wanted in both modes). Keys:
+ * <ul>
+ *   <li>a writer takes SHARED {@code type:<t>}, {@code tag:<g>} for each tag, and {@code all};</li>
+ *   <li>a condition takes EXCLUSIVE, per query item: {@code tag:<smallest tag>} if the item has
+ *       tags, else {@code type:<t>} for each type, else {@code all}.</li>
+ * </ul>
+ * An event matching a condition item carries the item's smallest tag (or one of its types, or is
+ * any event), so its writer's shared set and the condition's exclusive set share a key.
+ */
+public final class LockKeys {
+
+    public static final String ALL = "all";
+
+    private final TreeMap<Long, Boolean> keys = new TreeMap<>();
+
+    public LockKeys writer(String type, Collection<String> tags) {
+        shared("type:" + type);
+        for (String tag : tags) {
+            shared("tag:" + tag);
+        }
+        shared(ALL);
+        return this;
+    }
+
+    public LockKeys condition(EventQuery query) {
+        for (QueryItem item : query.items()) {
+            if (!item.tags().isEmpty()) {
+                exclusive("tag:" + item.tags().iterator().next()); // sorted set: the smallest tag
+            } else if (!item.types().isEmpty()) {
+                for (String type : item.types()) {
+                    exclusive("type:" + type);
+                }
+            } else {
+                exclusive(ALL);
+            }
+        }
+        return this;
+    }
+
+    public LockKeys shared(String key) {
+        keys.merge(hash(key), Boolean.FALSE, Boolean::logicalOr);
+        return this;
+    }
+
+    public LockKeys exclusive(String key) {
+        keys.put(hash(key), Boolean.TRUE);
+        return this;
+    }
+
+    public int size() {
+        return keys.size();
+    }
+
+    /** Sorted (hash, exclusive) pairs. */
+    public Map<Long, Boolean> entries() {
+        return java.util.Collections.unmodifiableMap(keys);
+    }
+
+    Integer[] hi() {
+        return keys.keySet().stream().map(h -> (int) (h >>> 32)).toArray(Integer[]::new);
+    }
+
+    Integer[] lo() {
+        return keys.keySet().stream().map(h -> (int) (long) h).toArray(Integer[]::new);
+    }
+
+    Boolean[] exclusive() {
+        return keys.values().toArray(Boolean[]::new);
+    }
+
+    /** FNV-1a over the UTF-8 bytes, then the MurmurHash3 finalizer: stable across JVMs and versions. */
+    public static long hash(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            h ^= (b & 0xff);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

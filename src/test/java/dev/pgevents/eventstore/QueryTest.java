@@ -1,0 +1,191 @@
+package dev.pgevents.eventstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pgevents.eventstore.TestEvents.Deposited;
+import dev.pgevents.eventstore.TestEvents.Opened;
+import dev.pgevents.eventstore.TestEvents.Transferred;
+import dev.pgevents.eventstore.TestEvents.Untagged;
+import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.EventStoreFixture;
+import dev.pgevents.testsupport.Sql;
+import dev.pgevents.testsupport.TestTransactions;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** DCB query semantics against PostgreSQL, and streamed reads. */
+class QueryTest {
+
+    static DataSource ds;
+    static EventStore store;
+    static List<AppendedEvent> appended;
+
+    @BeforeAll
+    static void setUp() {
+        ds = EventStoreFixture.migrated("es_query_test");
+        store = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
+        appended = store.appendEvents(
+                new Opened("a"),                        // 1
+                new Opened("b"),                        // 2
+                new Deposited("a", 10),                 // 3
+                new Deposited("b", 20),                 // 4
+                new Transferred(List.of("a", "b"), 5),  // 5 tags account:a, account:b
+                new Untagged("x"),                      // 6 no tags
+                new Deposited("a", 30));                // 7
+    }
+
+    private static long pos(int index) {
+        return appended.get(index - 1).position();
+    }
+
+    private static List<Long> positions(EventQuery q, ReadOptions o) {
+        try (EventStream<RecordedEvent> s = store.read(q, o)) {
+            return s.stream().map(RecordedEvent::position).toList();
+        }
+    }
+
+    private static List<Long> expected(int... indexes) {
+        return java.util.Arrays.stream(indexes).mapToObj(QueryTest::pos).toList();
+    }
+
+    @Test
+    void appendReturnsIncreasingPositionsInRequestOrder() {
+        for (int i = 1; i < appended.size(); i++) {
+            assertTrue(appended.get(i).position() > appended.get(i - 1).position());
+        }
+        assertEquals("transfer-made", appended.get(4).type());
+        assertEquals(Set.of("account:a", "account:b"), appended.get(4).tags());
+    }
+
+    @Test
+    void allQueryMatchesEverything() {
+        assertEquals(expected(1, 2, 3, 4, 5, 6, 7), positions(EventQuery.all(), ReadOptions.defaults()));
+    }
+
+    @Test
+    void typesOnly() {
+        assertEquals(expected(3, 4, 7), positions(EventQuery.ofTypes("Deposited"), ReadOptions.defaults()));
+        assertEquals(expected(1, 2, 3, 4, 7), positions(EventQuery.ofTypes("Deposited", "Opened"), ReadOptions.defaults()));
+        assertEquals(expected(5), positions(EventQuery.of(QueryItem.types(Transferred.class)), ReadOptions.defaults()));
+    }
+
+    @Test
+    void tagsOnlyAreAndedWithinAnItem() {
+        assertEquals(expected(1, 3, 5, 7), positions(EventQuery.tagged("account:a"), ReadOptions.defaults()));
+        assertEquals(expected(5), positions(EventQuery.tagged("account:a", "account:b"), ReadOptions.defaults()));
+        assertEquals(List.of(), positions(EventQuery.tagged("account:zzz"), ReadOptions.defaults()));
+    }
+
+    @Test
+    void typeAndTagsWithinAnItem() {
+        EventQuery q = EventQuery.of(QueryItem.types("Deposited").tagged("account:a"));
+        assertEquals(expected(3, 7), positions(q, ReadOptions.defaults()));
+    }
+
+    @Test
+    void itemsAreOred() {
+        EventQuery q = EventQuery.of(QueryItem.types("Opened").tagged("account:b"), QueryItem.types("Untagged"),
+                QueryItem.types("Deposited").tagged("account:a"));
+        assertEquals(expected(2, 3, 6, 7), positions(q, ReadOptions.defaults()));
+    }
+
+    @Test
+    void fromPositionIsInclusiveAndUpperBoundToo() {
+        assertEquals(expected(3, 5, 7), positions(EventQuery.tagged("account:a"), ReadOptions.defaults().from(pos(3))));
+        assertEquals(expected(5, 7), positions(EventQuery.tagged("account:a"), ReadOptions.defaults().after(pos(3))));
+        assertEquals(expected(3, 5), positions(EventQuery.tagged("account:a"),
+                ReadOptions.defaults().from(pos(2)).to(pos(5))));
+    }
+
+    @Test
+    void limitAndBackwards() {
+        assertEquals(expected(1, 3), positions(EventQuery.tagged("account:a"), ReadOptions.defaults().limit(2)));
+        assertEquals(expected(7, 5, 3, 1), positions(EventQuery.tagged("account:a"), ReadOptions.defaults().backwards()));
+        assertEquals(expected(7, 5), positions(EventQuery.tagged("account:a"), ReadOptions.defaults().backwards().limit(2)));
+        assertEquals(expected(5, 3), positions(EventQuery.tagged("account:a"),
+                ReadOptions.defaults().backwards().to(pos(6)).from(pos(2)).limit(5)));
+    }
+
+    @Test
+    void consistencyPositionIsTheCapUnlessTheLimitCutTheRead() {
+        long safe = store.safePosition();
+        assertEquals(pos(7), safe);
+        try (EventStream<RecordedEvent> s = store.read(EventQuery.tagged("account:zzz"), ReadOptions.defaults())) {
+            assertEquals(0, s.stream().count());
+            ReadResult r = s.result();
+            assertTrue(r.lastPosition().isEmpty());
+            assertEquals(safe, r.consistencyPosition().getAsLong(), "an empty read is still consistent up to the cap");
+        }
+        try (EventStream<RecordedEvent> s = store.read(EventQuery.tagged("account:a"), ReadOptions.defaults().limit(2))) {
+            s.stream().forEach(e -> { });
+            assertEquals(pos(3), s.result().consistencyPosition().getAsLong());
+        }
+        ReadResult backwards = store.read(EventQuery.tagged("account:a"), ReadOptions.defaults().backwards().limit(1), e -> { });
+        assertEquals(safe, backwards.consistencyPosition().getAsLong());
+        ReadResult uncapped = store.read(EventQuery.all(), ReadOptions.defaults().uncapped(), e -> { });
+        assertTrue(uncapped.consistencyPosition().isEmpty());
+        try (EventStream<RecordedEvent> s = store.read(EventQuery.all(), ReadOptions.defaults())) {
+            Iterator<RecordedEvent> it = s.stream().iterator();
+            it.next();
+            assertThrows(IllegalStateException.class, s::result, "not consumed: no sound consistency position");
+        }
+    }
+
+    @Test
+    void inMemoryMatcherAgreesWithSql() {
+        List<EventQuery> queries = List.of(EventQuery.all(), EventQuery.tagged("account:a"),
+                EventQuery.tagged("account:a", "account:b"), EventQuery.ofTypes("Deposited"),
+                EventQuery.of(QueryItem.types("Opened").tagged("account:b"), QueryItem.types("Untagged")));
+        List<StoredEvent> all;
+        try (EventStream<StoredEvent> s = store.readRaw(EventQuery.all(), ReadOptions.defaults())) {
+            all = s.toList();
+        }
+        for (EventQuery q : queries) {
+            List<Long> inMemory = all.stream().filter(e -> q.matches(e.type(), e.tags())).map(StoredEvent::position).toList();
+            assertEquals(positions(q, ReadOptions.defaults()), inMemory, q.toString());
+        }
+    }
+
+    @Test
+    void aMillionStyleReadIsStreamedFromAServerSideCursor() {
+        DataSource big = EventStoreFixture.migrated("es_query_stream_test");
+        Sql.exec(big, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Deposited',"
+                    + " ARRAY['account:' || (g % 10)], jsonb_build_object('accountId', (g % 10)::text, 'amount', g)"
+                    + " FROM generate_series(1, 100000) g");
+        TestTransactions tx = new TestTransactions(big);
+        EventStore s = new JdbcEventStore(tx.dataSource(), TestEvents.registry(), new JsonbEventSerializer(), 1000);
+        tx.run(() -> {
+            try (EventStream<RecordedEvent> stream = s.read(EventQuery.ofTypes("Deposited"), ReadOptions.defaults())) {
+                Iterator<RecordedEvent> it = stream.stream().iterator();
+                assertTrue(it.hasNext());
+                RecordedEvent first = it.next();
+                assertEquals(1, ((Deposited) first.event()).amount());
+                // The rows come from an open portal (a protocol-level cursor), not a buffered result.
+                assertEquals(1, Sql.queryLong(tx.dataSource(),
+                        "SELECT count(*) FROM pg_cursors WHERE statement LIKE 'SELECT position, event_id%'"),
+                        "an open cursor over es_event");
+                long count = 1;
+                long previous = first.position();
+                long sum = 1;
+                while (it.hasNext()) {
+                    RecordedEvent e = it.next();
+                    assertTrue(e.position() > previous);
+                    previous = e.position();
+                    sum += ((Deposited) e.event()).amount();
+                    count++;
+                }
+                assertEquals(100_000, count);
+                assertEquals(100_000L * 100_001 / 2, sum);
+                assertEquals(100_000, stream.result().count());
+            }
+        });
+        assertFalse(tx.inTransaction());
+    }
+}
