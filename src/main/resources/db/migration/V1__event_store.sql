@@ -79,3 +79,43 @@ BEGIN
     RETURN LEAST(s, m);
 END;
 $$;
+
+-- The safe position for one query: like es_safe_position(), but only in-flight writers that hold
+-- a lock on one of the query's condition keys (hi[i], lo[i]) count. Every writer of an event that
+-- matches the query holds such a key (taken before its mark, held until it ends), so readers of
+-- disjoint queries do not lag behind each other's writers. pg_locks is read ONCE (materialized),
+-- so a writer's mark and its keys come from the same snapshot of the lock table; they are joined
+-- on virtualtransaction, which also identifies prepared (two-phase) transactions.
+CREATE FUNCTION es_safe_position(hi int[], lo int[])
+    RETURNS bigint
+    LANGUAGE plpgsql
+    VOLATILE
+AS $$
+DECLARE
+    s bigint;
+    m bigint;
+BEGIN
+    SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END INTO s FROM es_position_seq;
+    WITH l AS MATERIALIZED (
+        SELECT pid, virtualtransaction, classid::bigint AS k1, objid::bigint AS k2, objsubid, mode, granted
+          FROM pg_locks
+         WHERE locktype = 'advisory'
+           AND database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+    ), wanted AS (
+        SELECT (q.h::bigint & 4294967295) AS k1, (q.l::bigint & 4294967295) AS k2
+          FROM unnest(hi, lo) AS q(h, l)
+    )
+    SELECT min((mk.k1 << 32) | mk.k2) INTO m
+      FROM l mk
+     WHERE mk.objsubid = 1
+       AND mk.mode = 'ShareLock'
+       AND mk.pid IS DISTINCT FROM pg_backend_pid()
+       AND EXISTS (SELECT 1
+                     FROM l k
+                     JOIN wanted w ON w.k1 = k.k1 AND w.k2 = k.k2
+                    WHERE k.objsubid = 2
+                      AND k.granted
+                      AND k.virtualtransaction = mk.virtualtransaction);
+    RETURN LEAST(s, m);
+END;
+$$;

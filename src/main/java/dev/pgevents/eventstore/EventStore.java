@@ -45,5 +45,12 @@ public interface EventStore {
      */
     long safePosition();
 
+    /**
+     * The safe position for one query: every event MATCHING the query at or below it is committed
+     * or never will be. Only in-flight writers of matching events hold it back, so readers of
+     * disjoint queries do not lag behind each other. SAFE reads are capped at this position.
+     */
+    long safePosition(EventQuery query);
+
     EventTypeRegistry registry();
 }

@@ -4,9 +4,10 @@ package dev.pgevents.eventstore;
  * How to read: positions from {@code from} to {@code to} (both inclusive), direction, limit
  * ({@code 0} = none), and what bounds the read from above:
  * <ul>
- *   <li>{@link Consistency#SAFE} (default): capped at the safe position
- *       ({@link EventStore#safePosition()}), so the read never steps over an event that commits
- *       later with a lower position, and the read has a sound {@code consistencyPosition};</li>
+ *   <li>{@link Consistency#SAFE} (default): capped at the query's safe position
+ *       ({@link EventStore#safePosition(EventQuery)}), so the read never steps over a matching
+ *       event that commits later with a lower position, and the read has a sound
+ *       {@code consistencyPosition};</li>
  *   <li>{@link Consistency#LOCKED}: first takes the exclusive condition locks of the query (until
  *       the end of the transaction, so only meaningful inside one), then reads everything that
  *       matches: no in-flight writer of a matching event can exist (see docs/event-store.md);</li>

@@ -51,6 +51,7 @@ public final class JdbcEventStore implements EventStore {
 
     static final String LOCK_SQL = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
+    static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
     static final String EMPTY_METADATA = "{}";
 
     private final DataSource dataSource;
@@ -282,7 +283,7 @@ public final class JdbcEventStore implements EventStore {
             Long cap = null;
             switch (options.consistency()) {
                 case SAFE -> {
-                    cap = safePosition(c);
+                    cap = safePosition(c, query);
                     upper = Math.min(upper, cap);
                 }
                 case LOCKED -> lock(c, new LockKeys().condition(query), false);
@@ -324,6 +325,31 @@ public final class JdbcEventStore implements EventStore {
             return safePosition(c);
         } catch (SQLException e) {
             throw translate(e, "safe position");
+        }
+    }
+
+    @Override
+    public long safePosition(EventQuery query) {
+        if (query == null) {
+            throw new InvalidQueryException("query is null");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return safePosition(c, query);
+        } catch (SQLException e) {
+            throw translate(e, "safe position");
+        }
+    }
+
+    /** In a statement of its own: the caller's next statement gets a snapshot taken after it. */
+    static long safePosition(Connection c, EventQuery query) throws SQLException {
+        LockKeys keys = new LockKeys().condition(query);
+        try (PreparedStatement ps = c.prepareStatement(QUERY_SAFE_POSITION_SQL)) {
+            ps.setArray(1, c.createArrayOf("int4", keys.hi()));
+            ps.setArray(2, c.createArrayOf("int4", keys.lo()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

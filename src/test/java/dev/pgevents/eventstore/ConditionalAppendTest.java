@@ -1,0 +1,222 @@
+package dev.pgevents.eventstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.pgevents.eventstore.TestEvents.Deposited;
+import dev.pgevents.eventstore.TestEvents.Opened;
+import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.EventStoreFixture;
+import dev.pgevents.testsupport.PooledDataSource;
+import dev.pgevents.testsupport.Sql;
+import dev.pgevents.testsupport.TestTransactions;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The conditional append: semantics, and proof that the lock is really held across the check. */
+class ConditionalAppendTest {
+
+    static DataSource plain;
+    static PooledDataSource pool;
+    static EventStore store;
+    static ExecutorService threads;
+
+    @BeforeAll
+    static void setUp() {
+        plain = EventStoreFixture.migrated("es_conditional_test");
+        pool = new PooledDataSource(plain, 8);
+        store = store(pool);
+        threads = Executors.newFixedThreadPool(4);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        threads.shutdownNow();
+        pool.close();
+    }
+
+    static EventStore store(DataSource ds) {
+        return new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
+    }
+
+    static String fresh() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static long consistency(EventQuery q) {
+        return store.read(q, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+    }
+
+    static long count(String tag) {
+        return Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY[?]::text[]", tag);
+    }
+
+    static List<NewEvent> one(Event e) {
+        return List.of(NewEvent.of(e));
+    }
+
+    @Test
+    void semantics() {
+        String a = fresh();
+        EventQuery q = EventQuery.tagged("account:" + a);
+        store.append(one(new Opened(a)), AppendCondition.failIfAny(q));
+        assertThrows(AppendConditionFailed.class, () -> store.append(one(new Opened(a)), AppendCondition.failIfAny(q)));
+        long seen = consistency(q);
+        store.append(one(new Deposited(a, 1)), AppendCondition.failIfAnyAfter(q, seen));
+        AppendConditionFailed stale = assertThrows(AppendConditionFailed.class,
+                () -> store.append(List.of(NewEvent.of(new Deposited(a, 2)), NewEvent.of(new Deposited(a, 3))),
+                        AppendCondition.failIfAnyAfter(q, seen)));
+        assertEquals(seen, stale.condition().after());
+        assertEquals(2, count("account:" + a), "a failed append appends none of its events");
+        // events that do not match the condition do not make it fail
+        long now = consistency(q);
+        store.appendEvents(new Opened(fresh()));
+        store.append(one(new Deposited(a, 4)), AppendCondition.failIfAnyAfter(q, now));
+        // type-only and type+tag conditions
+        long before = consistency(EventQuery.ofTypes("Opened"));
+        store.appendEvents(new Opened(fresh()));
+        assertThrows(AppendConditionFailed.class, () -> store.append(one(new Deposited(a, 5)),
+                AppendCondition.failIfAnyAfter(EventQuery.ofTypes("Opened"), before)));
+        store.append(one(new Deposited(a, 5)), AppendCondition.failIfAnyAfter(
+                EventQuery.of(QueryItem.types("Opened").tagged("account:" + a)), before));
+        assertEquals(4, count("account:" + a));
+    }
+
+    /** Waits (with a deadline) until the backend waits on an advisory lock; returns its wait description. */
+    static void awaitAdvisoryLockWait(int pid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> wait = Sql.queryStrings(plain,
+                    "SELECT wait_event_type || '/' || wait_event FROM pg_stat_activity WHERE pid = ?", pid);
+            long ungranted = Sql.queryLong(plain,
+                    "SELECT count(*) FROM pg_locks WHERE pid = ? AND locktype = 'advisory' AND NOT granted", pid);
+            if (wait.equals(List.of("Lock/advisory")) && ungranted == 1) {
+                return;
+            }
+            Thread.sleep(10); // polling with a deadline, not ordering by sleeping
+        }
+        fail("backend " + pid + " never waited on an advisory lock");
+    }
+
+    static int pid(Connection c) {
+        return (int) Sql.queryLong(c, "SELECT pg_backend_pid()");
+    }
+
+    @Test
+    void aConflictingWriterHeldOpenBlocksTheCheckUntilItCommitsThenTheAppendFails() throws Exception {
+        String a = fresh();
+        EventQuery q = EventQuery.tagged("account:" + a);
+        try (Connection t1 = plain.getConnection(); Connection t2 = plain.getConnection()) {
+            t1.setAutoCommit(false);
+            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened(a)).get(0).position();
+            // T2 decides on what it can see: nothing matching, consistent up to the cap (below p1)
+            long seen = consistency(q);
+            assertTrue(seen < p1, "the cap stays below the open writer");
+            int t2pid = pid(t2);
+            EventStore inT2 = store(TestTransactions.singleConnection(t2));
+            Future<?> t2append = threads.submit(() -> inT2.append(one(new Deposited(a, 1)), AppendCondition.failIfAnyAfter(q, seen)));
+            awaitAdvisoryLockWait(t2pid);
+            assertFalse(t2append.isDone(), "T2 waits for T1's shared key lock");
+            t1.commit();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> t2append.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(AppendConditionFailed.class, e.getCause());
+        }
+        assertEquals(1, count("account:" + a), "only T1's event");
+    }
+
+    @Test
+    void aConditionHeldOpenBlocksMatchingWritersButNotDisjointOnes() throws Exception {
+        String a = fresh();
+        String b = fresh();
+        try (Connection t1 = plain.getConnection(); Connection t3 = plain.getConnection()) {
+            t1.setAutoCommit(false);
+            store(TestTransactions.singleConnection(t1)).append(one(new Opened(a)),
+                    AppendCondition.failIfAny(EventQuery.tagged("account:" + a)));
+            // disjoint condition and disjoint writes complete while T1 is open
+            threads.submit(() -> store.append(one(new Opened(b)), AppendCondition.failIfAny(EventQuery.tagged("account:" + b))))
+                    .get(10, TimeUnit.SECONDS);
+            threads.submit(() -> store.appendEvents(new Deposited(b, 1))).get(10, TimeUnit.SECONDS);
+            // a writer of a matching event waits for T1 (its condition must not be overtaken)
+            int t3pid = pid(t3);
+            Future<?> matching = threads.submit(() -> store(TestTransactions.singleConnection(t3)).appendEvents(new Deposited(a, 1)));
+            awaitAdvisoryLockWait(t3pid);
+            t1.commit();
+            matching.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(2, count("account:" + a));
+        assertEquals(2, count("account:" + b));
+    }
+
+    /** Runs two deciders that read, meet at a barrier, then append; returns how many succeeded. */
+    static int race(Callable<Long> readA, Callable<Long> readB, java.util.function.LongFunction<Object> appendA,
+                    java.util.function.LongFunction<Object> appendB) throws Exception {
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int side = 0; side < 2; side++) {
+            Callable<Long> read = side == 0 ? readA : readB;
+            java.util.function.LongFunction<Object> append = side == 0 ? appendA : appendB;
+            results.add(threads.submit(() -> {
+                long seen = read.call();
+                barrier.await(10, TimeUnit.SECONDS);
+                try {
+                    append.apply(seen);
+                    return true;
+                } catch (AppendConditionFailed conflict) {
+                    return false;
+                }
+            }));
+        }
+        int winners = 0;
+        for (Future<Boolean> f : results) {
+            if (f.get(20, TimeUnit.SECONDS)) {
+                winners++;
+            }
+        }
+        return winners;
+    }
+
+    @Test
+    void typeOnlyAndTagOnlyConditionsOnTheSameEventsCannotBothWin() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            String k = fresh();
+            EventQuery byType = EventQuery.ofTypes("Deposited");
+            EventQuery byTag = EventQuery.tagged("account:" + k);
+            int winners = race(() -> consistency(byType), () -> consistency(byTag),
+                    seen -> store.append(one(new Deposited(k, 1)), AppendCondition.failIfAnyAfter(byType, seen)),
+                    seen -> store.append(one(new Deposited(k, 2)), AppendCondition.failIfAnyAfter(byTag, seen)));
+            assertEquals(1, winners, "round " + round);
+            assertEquals(1, count("account:" + k));
+        }
+    }
+
+    @Test
+    void theAllQueryConflictsWithAnyMatchingWriter() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            String k = fresh();
+            EventQuery byTag = EventQuery.tagged("account:" + k);
+            int winners = race(() -> consistency(EventQuery.all()), () -> consistency(byTag),
+                    seen -> store.append(one(new Deposited(k, 1)), AppendCondition.failIfAnyAfter(EventQuery.all(), seen)),
+                    seen -> store.append(one(new Deposited(k, 2)), AppendCondition.failIfAnyAfter(byTag, seen)));
+            assertEquals(1, winners, "round " + round);
+            assertEquals(1, count("account:" + k));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.pgevents.eventstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pgevents.eventstore.TestEvents.Opened;
+import dev.pgevents.eventstore.TestEvents.Race;
+import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.EventStoreFixture;
+import dev.pgevents.testsupport.Sql;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bad input is a typed error at the call site, and nothing reaches the database. */
+class ValidationTest {
+
+    static DataSource ds;
+    static EventStore store;
+
+    @BeforeAll
+    static void setUp() {
+        ds = EventStoreFixture.migrated("es_validation_test");
+        store = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
+    }
+
+    record NullTag(@Tag("k") String key) implements Event {
+    }
+
+    record EmptyTag(@Tag("k") String key) implements Event {
+    }
+
+    record ObjectTag(@Tag("k") Object key) implements Event {
+    }
+
+    record ManyTags(@Tag("k") List<Integer> keys) implements Event {
+    }
+
+    static final class NotARecord implements Event {
+    }
+
+    @EventType("Opened")
+    record ClashingName(String x) implements Event {
+    }
+
+    static String repeat(int n) {
+        return "x".repeat(n);
+    }
+
+    @Test
+    void tagsFromTheEventAreValidated() {
+        EventTypeRegistry r = EventTypeRegistry.of(NullTag.class, EmptyTag.class, ObjectTag.class, ManyTags.class);
+        assertThrows(InvalidTagException.class, () -> r.tagsOf(new NullTag(null)));
+        assertThrows(InvalidTagException.class, () -> r.tagsOf(new EmptyTag("")));
+        assertThrows(InvalidTagException.class, () -> r.tagsOf(new ObjectTag(new Object())));
+        assertThrows(InvalidTagException.class, () -> r.tagsOf(new NullTag(repeat(Limits.MAX_TAG_LENGTH))),
+                "k: plus 256 characters is over the limit");
+        assertEquals(Set.of("k:" + repeat(Limits.MAX_TAG_LENGTH - 2)), r.tagsOf(new NullTag(repeat(Limits.MAX_TAG_LENGTH - 2))));
+        List<Integer> many = new ArrayList<>();
+        for (int i = 0; i <= Limits.MAX_TAGS_PER_EVENT; i++) {
+            many.add(i);
+        }
+        assertThrows(InvalidTagException.class, () -> r.tagsOf(new ManyTags(many)));
+        assertThrows(InvalidTagException.class, () -> r.tagsOf(new ManyTags(Arrays.asList(1, null))));
+    }
+
+    @Test
+    void typesAreValidated() {
+        assertThrows(InvalidEventTypeException.class, () -> new EventTypeRegistry().register(NotARecord.class));
+        assertThrows(InvalidEventTypeException.class, () -> TestEvents.registry().register(ClashingName.class));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.ofTypes(repeat(Limits.MAX_TYPE_LENGTH + 1)));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.ofTypes(""));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.ofTypes((String) null));
+    }
+
+    @Test
+    void queriesAreValidated() {
+        assertThrows(InvalidQueryException.class, () -> EventQuery.of());
+        assertThrows(InvalidQueryException.class, () -> EventQuery.of(List.of()));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.of((QueryItem) null));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.tagged(" "));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.tagged("ok", null));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.tagged(repeat(Limits.MAX_TAG_LENGTH + 1)));
+        assertThrows(InvalidQueryException.class, () -> new QueryItem(null, Set.of()));
+        assertThrows(InvalidQueryException.class, () -> EventQuery.union(List.of()));
+        assertThrows(InvalidQueryException.class, () -> store.read(null, ReadOptions.defaults()));
+    }
+
+    @Test
+    void readOptionsAreValidated() {
+        assertThrows(InvalidReadOptionsException.class, () -> ReadOptions.defaults().from(-1));
+        assertThrows(InvalidReadOptionsException.class, () -> ReadOptions.defaults().limit(-1));
+        assertThrows(InvalidReadOptionsException.class, () -> ReadOptions.defaults().from(10).to(5));
+        assertThrows(InvalidReadOptionsException.class, () -> ReadOptions.defaults().unknownTypes(null));
+    }
+
+    @Test
+    void appendsAreValidatedBeforeTouchingTheDatabase() {
+        assertThrows(InvalidAppendException.class, () -> store.append(List.of()));
+        assertThrows(InvalidAppendException.class, () -> store.append(null));
+        assertThrows(InvalidAppendException.class, () -> store.append(Arrays.asList(NewEvent.of(new Opened("a")), null)));
+        assertThrows(InvalidAppendException.class, () -> NewEvent.of(null));
+        assertThrows(InvalidAppendException.class, () -> new NewEvent(null, new Opened("a"), null));
+        assertThrows(InvalidAppendException.class, () -> store.append(List.of(NewEvent.of(new Opened("a"))), null));
+        assertThrows(InvalidAppendException.class, () -> AppendCondition.failIfAnyAfter(EventQuery.all(), -1));
+        assertThrows(InvalidAppendException.class, () -> AppendCondition.failIfAny(null));
+        assertThrows(InvalidTagException.class, () -> store.appendEvents(new Opened(null)));
+        assertThrows(UnregisteredEventClassException.class, () -> store.appendEvents(new NullTag("x")));
+        assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM es_event"), "nothing was appended");
+    }
+
+    @Test
+    void duplicateEventIdsAreTypedAndAppendNothing() {
+        UUID id = UUID.randomUUID();
+        store.append(List.of(new NewEvent(id, new Race("dup", 1), null)));
+        DuplicateEventIdException e = assertThrows(DuplicateEventIdException.class, () -> store.append(List.of(
+                NewEvent.of(new Race("dup", 2)), new NewEvent(id, new Race("dup", 3), null))));
+        assertTrue(e.getMessage().contains("already exists"));
+        assertEquals(1, Sql.queryLong(ds, "SELECT count(*) FROM es_event WHERE tags @> '{race:dup}'"));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.pgevents.eventstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pgevents.eventstore.TestEvents.Opened;
+import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.EventStoreFixture;
+import dev.pgevents.testsupport.Sql;
+import dev.pgevents.testsupport.TestTransactions;
+import java.sql.Connection;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The safe position never passes an in-flight writer: a writer that drew a lower position and
+ * commits later is never stepped over by a capped read.
+ */
+class WatermarkTest {
+
+    static JdbcEventStore store(DataSource ds) {
+        return new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
+    }
+
+    @Test
+    void safePositionStaysBelowAnOpenWriterUntilItCommits() throws Exception {
+        DataSource ds = EventStoreFixture.migrated("es_watermark_test");
+        EventStore store = store(ds);
+        store.appendEvents(new Opened("warmup")); // position 1: the sequence is called
+        assertEquals(1, store.safePosition());
+        try (Connection t1 = ds.getConnection()) {
+            t1.setAutoCommit(false);
+            EventStore inT1 = store(TestTransactions.singleConnection(t1));
+            long p1 = inT1.appendEvents(new Opened("slow")).get(0).position();
+            long p2 = store.appendEvents(new Opened("fast")).get(0).position(); // T2, committed
+            assertTrue(p2 > p1);
+            assertEquals(p2, Sql.queryLong(ds, "SELECT max(position) FROM es_event"), "T2 is visible");
+            long safe = store.safePosition();
+            assertTrue(safe < p1, "safe " + safe + " must stay below the open writer's " + p1);
+            assertEquals(p1 - 1, safe);
+            // a capped read does not return T2's event yet: it would step over T1's
+            try (EventStream<RecordedEvent> s = store.read(EventQuery.all(), ReadOptions.defaults())) {
+                assertEquals(List.of(1L), s.stream().map(RecordedEvent::position).toList());
+                assertEquals(safe, s.result().consistencyPosition().getAsLong());
+            }
+            // the open writer's own session is not held back by its own mark
+            assertEquals(p2, inT1.safePosition());
+            // uncapped, T2's event is visible with a gap below it
+            assertEquals(List.of(1L, p2), store.read(EventQuery.all(), ReadOptions.defaults().uncapped()).toList()
+                    .stream().map(RecordedEvent::position).toList());
+            t1.commit();
+            assertEquals(p2, store.safePosition());
+            assertEquals(List.of(1L, p1, p2), store.read(EventQuery.all(), ReadOptions.defaults()).toList()
+                    .stream().map(RecordedEvent::position).toList());
+        }
+    }
+
+    @Test
+    void theQuerySafePositionOnlyWaitsForWritersOfMatchingEvents() throws Exception {
+        DataSource ds = EventStoreFixture.migrated("es_watermark_query_test");
+        EventStore store = store(ds);
+        store.appendEvents(new Opened("a"), new Opened("b"));
+        try (Connection t1 = ds.getConnection()) {
+            t1.setAutoCommit(false);
+            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened("a")).get(0).position();
+            long p2 = store.appendEvents(new Opened("b")).get(0).position();
+            assertEquals(p1 - 1, store.safePosition(EventQuery.tagged("account:a")), "held back by T1");
+            assertEquals(p1 - 1, store.safePosition(EventQuery.ofTypes("Opened")), "held back by T1");
+            assertEquals(p1 - 1, store.safePosition(EventQuery.all()), "held back by T1");
+            assertEquals(p2, store.safePosition(EventQuery.tagged("account:b")), "T1 writes nothing matching");
+            assertEquals(List.of(2L, p2), store.read(EventQuery.tagged("account:b"), ReadOptions.defaults()).toList()
+                    .stream().map(RecordedEvent::position).toList());
+            t1.commit();
+            assertEquals(p2, store.safePosition(EventQuery.tagged("account:a")));
+        }
+    }
+
+    @Test
+    void rolledBackWriterReleasesTheWatermark() throws Exception {
+        DataSource ds = EventStoreFixture.migrated("es_watermark_rollback_test");
+        EventStore store = store(ds);
+        try (Connection t1 = ds.getConnection()) {
+            t1.setAutoCommit(false);
+            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened("x")).get(0).position();
+            long p2 = store.appendEvents(new Opened("y")).get(0).position();
+            assertTrue(store.safePosition() < p1);
+            t1.rollback();
+            assertEquals(p2, store.safePosition());
+        }
+    }
+
+    @Test
+    void freshSequence() throws Exception {
+        DataSource ds = EventStoreFixture.migrated("es_watermark_fresh_test");
+        EventStore store = store(ds);
+        assertEquals(0, store.safePosition(), "nothing appended yet (is_called = false)");
+        try (Connection t1 = ds.getConnection()) {
+            t1.setAutoCommit(false);
+            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened("first")).get(0).position();
+            assertEquals(1, p1);
+            long p2 = store.appendEvents(new Opened("second")).get(0).position();
+            assertEquals(2, p2);
+            assertEquals(0, store.safePosition(), "the first writer's mark was taken at 0, before any position existed");
+            assertEquals(0, store.read(EventQuery.all(), ReadOptions.defaults()).toList().size());
+            t1.commit();
+        }
+        assertEquals(2, store.safePosition());
+    }
+}
