@@ -1,0 +1,9 @@
+package dev.pgevents.listener;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An event a listener gave up on after its last attempt (a dead letter). */
+public record ParkedEvent(String listenerId, long position, UUID eventId, String type, String error, int attempts,
+                          Instant parkedAt) {
+}
