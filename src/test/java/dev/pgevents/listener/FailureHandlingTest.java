@@ -1,0 +1,170 @@
+package dev.pgevents.listener;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.listener.ListenerTestEvents.Counted;
+import dev.pgevents.listener.ListenerTestEvents.Poison;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Retries with exponential backoff, dead letters (parked events), the STOP policy, retry and skip. */
+class FailureHandlingTest {
+
+    static ListenerFixture f;
+
+    @BeforeAll
+    static void setUp() {
+        f = new ListenerFixture("listener_failure_test");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        f.close();
+    }
+
+    /** Runs passes until the predicate holds (deadline 20 s); returns the last pass. */
+    static PassResult runUntil(ListenerEngine engine, String id, Predicate<PassResult> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            PassResult p = engine.runPass(id);
+            if (done.test(p)) {
+                return p;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("listener " + id + " did not get there; last pass " + p + ", " + engine.info(id));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean isPoison(dev.pgevents.eventstore.RecordedEvent e) {
+        return e.event() instanceof Poison;
+    }
+
+    @Test
+    void aFailingEventIsRetriedWithBackoffAndTheBatchRollsBack() {
+        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(5, Duration.ofMillis(300), Duration.ofSeconds(10), 2.0,
+                FailurePolicy.PARK));
+        ListenerFixture.Recording listener = f.recording("retry", EventQuery.tagged("counter:retry"));
+        engine.register(listener);
+        AtomicInteger failures = new AtomicInteger();
+        listener.failWhen = e -> isPoison(e) && failures.incrementAndGet() <= 2;
+        long a = f.store.appendEvents(new Counted("retry", 1)).get(0).position();
+        long x = f.store.appendEvents(new Poison("retry")).get(0).position();
+        long b = f.store.appendEvents(new Counted("retry", 2)).get(0).position();
+
+        PassResult first = engine.runPass("retry");
+        // the batch [a, x, b] failed at x: a was handled again in a batch of its own, x failed alone
+        assertEquals(PassResult.Kind.RETRY_LATER, first.kind());
+        assertEquals(Duration.ofMillis(600), first.delay(), "second failure of x: min * multiplier");
+        assertEquals(2, failures.get());
+        assertEquals(List.of(a), listener.seen(), "the failed batches rolled back: x's row is not there");
+        ListenerInfo info = engine.info("retry");
+        assertEquals(x, info.errorPosition());
+        assertEquals(2, info.attempts());
+        assertTrue(info.lastError().contains("handler refuses event " + x), info.lastError());
+        assertEquals(a, f.checkpoint("retry"));
+
+        PassResult early = engine.runPass("retry");
+        assertEquals(PassResult.Kind.RETRY_LATER, early.kind(), "not before the backoff has passed");
+        assertEquals(2, failures.get());
+        assertTrue(early.delay().toMillis() > 0 && early.delay().toMillis() <= 600, early.toString());
+
+        runUntil(engine, "retry", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
+        assertEquals(List.of(a, x, b), listener.seen());
+        assertNull(engine.info("retry").errorPosition());
+        assertEquals(0, engine.info("retry").attempts());
+        assertTrue(engine.parked("retry").isEmpty());
+    }
+
+    @Test
+    void afterTheLastAttemptTheEventIsParkedAndTheListenerGoesOn() {
+        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0,
+                FailurePolicy.PARK));
+        ListenerFixture.Recording listener = f.recording("park", EventQuery.tagged("counter:park"));
+        engine.register(listener);
+        listener.failWhen = FailureHandlingTest::isPoison;
+        long c1 = f.store.appendEvents(new Counted("park", 1)).get(0).position();
+        long poison = f.store.appendEvents(new Poison("park")).get(0).position();
+        long c2 = f.store.appendEvents(new Counted("park", 2)).get(0).position();
+
+        runUntil(engine, "park", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
+        assertEquals(List.of(c1, c2), listener.seen());
+        List<ParkedEvent> parked = engine.parked("park");
+        assertEquals(1, parked.size());
+        assertEquals(poison, parked.get(0).position());
+        assertEquals(3, parked.get(0).attempts());
+        assertTrue(parked.get(0).error().contains("handler refuses event " + poison));
+        assertEquals(ListenerStatus.RUNNING, engine.info("park").status());
+        assertEquals(1, engine.info("park").parked());
+
+        // retry while it still fails: it stays parked
+        assertThrows(ListenerStateException.class, () -> engine.retryParked("park", poison));
+        assertEquals(4, engine.parked("park").get(0).attempts());
+        assertEquals(List.of(c1, c2), listener.seen());
+        // fixed: the retry handles it now and removes it
+        listener.failWhen = e -> false;
+        engine.retryParked("park", poison);
+        assertEquals(List.of(c1, c2, poison), listener.seen());
+        assertTrue(engine.parked("park").isEmpty());
+        assertThrows(ListenerNotFoundException.class, () -> engine.retryParked("park", poison));
+
+        // skip: a second poison is parked, then skipped for good
+        listener.failWhen = FailureHandlingTest::isPoison;
+        long poison2 = f.store.appendEvents(new Poison("park")).get(0).position();
+        runUntil(engine, "park", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
+        assertEquals(List.of(poison2), engine.parked("park").stream().map(ParkedEvent::position).toList());
+        engine.skipParked("park", poison2);
+        assertTrue(engine.parked("park").isEmpty());
+        assertEquals(List.of(c1, c2, poison), listener.seen());
+    }
+
+    @Test
+    void theStopPolicyStopsTheListenerUntilTheEventIsSkippedOrRetried() {
+        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
+                FailurePolicy.STOP));
+        ListenerFixture.Recording listener = f.recording("stop", EventQuery.tagged("counter:stop"));
+        engine.register(listener);
+        listener.failWhen = FailureHandlingTest::isPoison;
+        long c1 = f.store.appendEvents(new Counted("stop", 1)).get(0).position();
+        long poison = f.store.appendEvents(new Poison("stop")).get(0).position();
+        long c2 = f.store.appendEvents(new Counted("stop", 2)).get(0).position();
+
+        runUntil(engine, "stop", p -> p.kind() == PassResult.Kind.STOPPED);
+        ListenerInfo info = engine.info("stop");
+        assertEquals(ListenerStatus.FAILED, info.status());
+        assertEquals(poison, info.errorPosition());
+        assertTrue(info.position() < poison);
+        assertEquals(List.of(c1), listener.seen());
+        assertEquals(PassResult.Kind.STOPPED, engine.runPass("stop").kind(), "stays stopped");
+
+        // retry on a stopped listener: it runs again and gets the event in order
+        engine.retryParked("stop", poison);
+        runUntil(engine, "stop", p -> p.kind() == PassResult.Kind.STOPPED);
+        assertEquals(List.of(c1), listener.seen(), "failed again, stopped again");
+        engine.skipParked("stop", poison);
+        assertEquals(ListenerStatus.RUNNING, engine.info("stop").status());
+        runUntil(engine, "stop", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
+        assertEquals(List.of(c1, c2), listener.seen());
+    }
+
+    @Test
+    void backoffGrowsByTheMultiplierUpToTheMaximum() {
+        ListenerSettings s = ListenerSettings.defaults().withRetry(10, Duration.ofMillis(100), Duration.ofSeconds(1), 3.0,
+                FailurePolicy.PARK);
+        assertEquals(Duration.ofMillis(100), s.backoff(1));
+        assertEquals(Duration.ofMillis(300), s.backoff(2));
+        assertEquals(Duration.ofMillis(900), s.backoff(3));
+        assertEquals(Duration.ofSeconds(1), s.backoff(4));
+        assertEquals(Duration.ofSeconds(1), s.backoff(9));
+    }
+}
