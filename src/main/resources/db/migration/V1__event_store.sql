@@ -18,8 +18,11 @@ CREATE TABLE es_event (
 
 ALTER SEQUENCE es_position_seq OWNED BY es_event.position;
 
--- Items with tags: "tags @> ARRAY[...]".
-CREATE INDEX es_event_tags_idx ON es_event USING gin (tags);
+-- Items with tags: "tags @> ARRAY[...]". fastupdate = off: with the pending list on, every tag
+-- lookup (each decision reads its state and checks its condition by tag) scans up to
+-- gin_pending_list_limit of unmerged entries: 2.2 ms instead of 0.03 ms per lookup measured on
+-- 220k events. Inserting one or two tags directly into the tree is cheap.
+CREATE INDEX es_event_tags_idx ON es_event USING gin (tags) WITH (fastupdate = off);
 -- Items with types only: "type = ANY(...) AND position > ...".
 CREATE INDEX es_event_type_position_idx ON es_event (type, position);
 

@@ -49,7 +49,7 @@ public final class JdbcEventStore implements EventStore {
 
     public static final int DEFAULT_FETCH_SIZE = 500;
 
-    static final String LOCK_SQL = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
+    static final String LOCK_SQL_PARAMS = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
     static final String EMPTY_METADATA = "{}";
@@ -115,43 +115,61 @@ public final class JdbcEventStore implements EventStore {
             rows.add(new Row(e, type, tags, serialize(e.event()), serializeMetadata(e.metadata())));
             keys.writer(type, tags);
         }
-        SqlBuilder sql = new SqlBuilder();
-        sql.append("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
-                + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.tags::text[], e.payload::jsonb, e.metadata::jsonb"
-                + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                + " WITH ORDINALITY AS u(event_id, type, tags, payload, metadata, ord) ORDER BY u.ord) e");
-        UUID[] ids = new UUID[rows.size()];
-        String[] types = new String[rows.size()];
-        String[] tags = new String[rows.size()];
-        String[] payloads = new String[rows.size()];
-        String[] metadata = new String[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            ids[i] = r.source.eventId();
-            types[i] = r.type;
-            tags[i] = arrayLiteral(r.tags);
-            payloads[i] = r.payload;
-            metadata[i] = r.metadata;
-        }
-        sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("text", tags)
-                .arrayParam("text", payloads).arrayParam("text", metadata);
         if (condition != null) {
             keys.condition(condition.failIfEventsMatch());
+        }
+        // One round trip: the lock statement, then the insert. They are two statements, so the
+        // insert (and its condition check) gets a snapshot taken AFTER the locks were granted.
+        SqlBuilder sql = new SqlBuilder();
+        sql.append(LOCK_SQL_PARAMS + "; ");
+        sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
+        sql.param(true);
+        if (rows.size() == 1) {
+            Row r = rows.get(0);
+            sql.append("INSERT INTO es_event (event_id, type, tags, payload, metadata)"
+                    + " SELECT ?::uuid, ?, ?::text[], ?::jsonb, ?::jsonb");
+            sql.param(r.source.eventId()).param(r.type).arrayParam("text", r.tags.toArray(new String[0]))
+                    .param(r.payload).param(r.metadata);
+        } else {
+            sql.append("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
+                    + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.tags::text[], e.payload::jsonb, e.metadata::jsonb"
+                    + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                    + " WITH ORDINALITY AS u(event_id, type, tags, payload, metadata, ord) ORDER BY u.ord) e");
+            UUID[] ids = new UUID[rows.size()];
+            String[] types = new String[rows.size()];
+            String[] tags = new String[rows.size()];
+            String[] payloads = new String[rows.size()];
+            String[] metadata = new String[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                ids[i] = r.source.eventId();
+                types[i] = r.type;
+                tags[i] = arrayLiteral(r.tags);
+                payloads[i] = r.payload;
+                metadata[i] = r.metadata;
+            }
+            sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("text", tags)
+                    .arrayParam("text", payloads).arrayParam("text", metadata);
+        }
+        if (condition != null) {
             // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
             // that finds nothing only after reading the table (docs/event-store.md, plans).
-            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > ?");
-            sql.param(condition.after());
+            // The position is a literal (a long: no injection), so every check is planned with its
+            // value: a generic plan cannot tell an old "after" (use the tag index) from a recent one.
+            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > " + condition.after());
             sql.predicate("x", condition.failIfEventsMatch(), " AND ");
             sql.append(") = 0");
         }
         sql.append(" RETURNING position, event_id");
 
         return inTransaction(c -> {
-            lock(c, keys, true);
             Map<UUID, Long> positions = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+                if (condition != null) {
+                    customPlans(ps);
+                }
                 sql.bind(c, ps);
-                try (ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = secondResult(ps)) {
                     while (rs.next()) {
                         positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
                     }
@@ -172,13 +190,27 @@ public final class JdbcEventStore implements EventStore {
         }, "append");
     }
 
-    static void lock(Connection c, LockKeys keys, boolean mark) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(LOCK_SQL)) {
-            ps.setArray(1, c.createArrayOf("int4", keys.hi()));
-            ps.setArray(2, c.createArrayOf("int4", keys.lo()));
-            ps.setArray(3, c.createArrayOf("bool", keys.exclusive()));
-            ps.setBoolean(4, mark);
-            ps.execute();
+    /** Executes a two-statement query (lock; work) and returns the result set of the second. */
+    static ResultSet secondResult(PreparedStatement ps) throws SQLException {
+        ps.execute(); // first result: the lock statement's single void row
+        if (!ps.getMoreResults()) {
+            throw new SQLException("the statement after the lock returned no result set");
+        }
+        return ps.getResultSet();
+    }
+
+    /**
+     * Asks the driver to send the statement unnamed, so PostgreSQL plans it with the actual
+     * parameter values every time (no generic plan). Best effort: a pool wrapper that cannot
+     * unwrap to the driver's statement keeps the driver's default.
+     */
+    static void customPlans(PreparedStatement ps) {
+        try {
+            if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            }
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "cannot force custom plans: {0}", e.toString());
         }
     }
 
@@ -286,25 +318,44 @@ public final class JdbcEventStore implements EventStore {
                     cap = safePosition(c, query);
                     upper = Math.min(upper, cap);
                 }
-                case LOCKED -> lock(c, new LockKeys().condition(query), false);
+                case LOCKED -> { }
                 case UNCAPPED -> { }
             }
             SqlBuilder sql = new SqlBuilder();
+            boolean locked = options.consistency() == ReadOptions.Consistency.LOCKED;
+            if (locked) {
+                // One round trip: lock statement, then the read in a statement of its own (a
+                // snapshot taken after the locks). Multi-statement results are buffered by the
+                // driver: LOCKED reads are meant for decision states, not for huge reads.
+                LockKeys keys = new LockKeys().condition(query);
+                sql.append(LOCK_SQL_PARAMS + "; ");
+                sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
+                sql.param(false);
+            }
+            // Bounds are literals (longs: no injection) and left out when they bound nothing: a
+            // generic plan of "position BETWEEN $1 AND $2" guesses 0.5% of the table and walks the
+            // primary key filtering tags (100x slower than the tag index, docs/event-store.md).
             sql.append("SELECT position, event_id, type, tags, payload, metadata, recorded_at FROM es_event e"
-                    + " WHERE e.position >= ? AND e.position <= ?");
-            sql.param(options.from()).param(upper);
+                    + " WHERE TRUE");
+            if (options.from() > 1) {
+                sql.append(" AND e.position >= " + options.from());
+            }
+            if (upper != Long.MAX_VALUE) {
+                sql.append(" AND e.position <= " + upper);
+            }
             sql.predicate("e", query, " AND ");
             sql.append(options.direction() == dev.pgevents.eventstore.Direction.FORWARD
                     ? " ORDER BY e.position" : " ORDER BY e.position DESC");
             if (options.limit() > 0) {
-                sql.append(" LIMIT ?").param((long) options.limit());
+                sql.append(" LIMIT " + options.limit());
             }
             PreparedStatement ps = c.prepareStatement(sql.sql());
+            customPlans(ps);
             JdbcEventStream<T> stream = new JdbcEventStream<>(c, local, ps, options, cap, mapper);
             try {
                 sql.bind(c, ps);
                 ps.setFetchSize(fetchSize);
-                stream.start(ps.executeQuery());
+                stream.start(locked ? secondResult(ps) : ps.executeQuery());
             } catch (SQLException | RuntimeException e) {
                 stream.close();
                 throw e;

@@ -28,6 +28,16 @@ final class SqlBuilder {
         return this;
     }
 
+    SqlBuilder param(boolean value) {
+        params.add((c, ps, i) -> ps.setBoolean(i, value));
+        return this;
+    }
+
+    SqlBuilder param(Object value) {
+        params.add((c, ps, i) -> ps.setObject(i, value));
+        return this;
+    }
+
     SqlBuilder param(String value) {
         params.add((c, ps, i) -> ps.setString(i, value));
         return this;

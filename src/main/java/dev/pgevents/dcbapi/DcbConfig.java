@@ -1,0 +1,38 @@
+package dev.pgevents.dcbapi;
+
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * The switches of the /dcb API, read from MicroProfile Config on every request (so any config
+ * source, environment variables included, decides at run time):
+ * <ul>
+ *   <li>{@value #ENABLED} (default false; env {@code PGEVENTS_DCB_ENABLED}): off = every /dcb path
+ *       answers 404;</li>
+ *   <li>{@value #ANONYMOUS} (default false; env {@code PGEVENTS_DCB_ANONYMOUS}): true = no
+ *       authentication at all, for a local conformance run.</li>
+ * </ul>
+ */
+public final class DcbConfig {
+
+    public static final String ENABLED = "pgevents.dcb.enabled";
+    public static final String ANONYMOUS = "pgevents.dcb.anonymous";
+    /** The role (= group of the user registry) a caller needs when not anonymous. */
+    public static final String ROLE = "pgevents-eventstore";
+
+    private DcbConfig() {
+    }
+
+    public static boolean enabled() {
+        return flag(ENABLED);
+    }
+
+    public static boolean anonymous() {
+        return flag(ANONYMOUS);
+    }
+
+    private static boolean flag(String key) {
+        Config config = ConfigProvider.getConfig(DcbConfig.class.getClassLoader());
+        return config.getOptionalValue(key, String.class).map(v -> "true".equalsIgnoreCase(v.trim())).orElse(false);
+    }
+}

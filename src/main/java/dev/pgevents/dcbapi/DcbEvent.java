@@ -1,0 +1,12 @@
+package dev.pgevents.dcbapi;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One event of an append request, validated: its id, type, distinct tags (in request order), the
+ * JSONB payload text and whether {@code data} was a plain string (stored as a JSON string and
+ * marked in the metadata, see {@link DataCodec}).
+ */
+public record DcbEvent(UUID id, String type, List<String> tags, String payload, boolean text) {
+}

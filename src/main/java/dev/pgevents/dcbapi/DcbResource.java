@@ -1,0 +1,211 @@
+package dev.pgevents.dcbapi;
+
+import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventStoreException;
+import dev.pgevents.eventstore.EventStream;
+import dev.pgevents.eventstore.EventValidationException;
+import dev.pgevents.eventstore.StoredEvent;
+import dev.pgevents.http.Problem;
+import jakarta.annotation.Resource;
+import jakarta.annotation.security.DeclareRoles;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonGeneratorFactory;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+
+/**
+ * The event store over HTTP (docs/http-api.md): {@code GET /dcb/read} and {@code POST /dcb/append}
+ * in the shape of the DCB test suite's HTTP adapter. Access is decided before this class is
+ * reached ({@link DcbAccessFilter}).
+ */
+@Path("dcb")
+@ApplicationScoped
+@DeclareRoles(DcbConfig.ROLE)
+public class DcbResource {
+
+    private static final Logger LOG = Logger.getLogger(DcbResource.class.getName());
+    private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+
+    @Inject
+    EventStore store;
+
+    @Resource(lookup = "jdbc/pgevents")
+    DataSource dataSource;
+
+    private volatile RawAppender appender;
+
+    /**
+     * Events matching the query, streamed from a database cursor as a JSON array. The cursor is
+     * opened here (so a failure to open is still a problem response) in a local transaction of
+     * the store's connection, and closed when the last byte was written. No JTA transaction: the
+     * method returns before the body is written.
+     */
+    @GET
+    @Path("read")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response read(@QueryParam("query") String query, @QueryParam("options") String options) {
+        ReadRequest request;
+        try {
+            request = DcbJson.readRequest(query, options);
+        } catch (DcbBadRequest e) {
+            return problem(e);
+        }
+        if (request.empty()) {
+            return Response.ok("[]", MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        EventStream<StoredEvent> events;
+        try {
+            events = store.readRaw(request.query(), request.storeOptions());
+        } catch (EventValidationException e) {
+            return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
+        } catch (EventStoreException e) {
+            return unavailable("read", e);
+        }
+        StreamingOutput body = out -> write(events, out);
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** Writes the array while consuming the cursor; closes the cursor whatever happens. */
+    static void write(EventStream<StoredEvent> events, OutputStream out) throws IOException {
+        try (events; Stream<StoredEvent> stream = events.stream()) {
+            JsonGenerator g = GENERATORS.createGenerator(new KeepOpen(out), StandardCharsets.UTF_8);
+            g.writeStartArray();
+            Iterator<StoredEvent> it = stream.iterator();
+            while (it.hasNext()) {
+                writeEvent(g, it.next());
+            }
+            g.writeEnd();
+            g.close(); // flushes; KeepOpen leaves the response stream to the container
+        } catch (EventStoreException e) {
+            // The status line is gone: break the body (no closing bracket), so no client mistakes
+            // a truncated array for a complete answer.
+            LOG.log(Level.WARNING, "/dcb/read failed while streaming; the response is cut short", e);
+            throw new IOException("read failed while streaming", e);
+        }
+    }
+
+    static void writeEvent(JsonGenerator g, StoredEvent e) {
+        g.writeStartObject();
+        g.write("position", e.position());
+        g.write("type", e.type());
+        g.writeStartArray("tags");
+        for (String tag : e.tags()) {
+            g.write(tag);
+        }
+        g.writeEnd();
+        g.write("data", DataCodec.decode(e.payload(), e.metadata()));
+        g.write("id", e.eventId().toString());
+        if (e.recordedAt() != null) {
+            g.write("recordedAt", e.recordedAt().toString());
+        }
+        g.writeEnd();
+    }
+
+    /**
+     * Appends all events atomically in request order, or none when the condition fails (200,
+     * {@code appendConditionFailed: true}). {@code durationInMicroseconds}: the server's time for
+     * the request, parsing included.
+     */
+    @POST
+    @Path("append")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response append(@Context HttpHeaders headers, InputStream body) {
+        long start = System.nanoTime();
+        if (headers.getLength() > DcbLimits.MAX_APPEND_BODY_BYTES) {
+            return problem(new DcbBadRequest(413, "the request body has " + headers.getLength()
+                    + " bytes, the limit of an append is " + DcbLimits.MAX_APPEND_BODY_BYTES));
+        }
+        AppendRequest request;
+        try {
+            request = DcbJson.appendRequest(new DcbJson.LimitedInputStream(body, DcbLimits.MAX_APPEND_BODY_BYTES));
+        } catch (DcbBadRequest e) {
+            return problem(e);
+        }
+        List<Long> positions;
+        try {
+            positions = appender().append(request.events(), request.condition());
+        } catch (SQLException e) {
+            return sqlProblem(e);
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        String json = "{\"durationInMicroseconds\":" + micros + ",\"appendConditionFailed\":" + positions.isEmpty() + "}";
+        return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    private RawAppender appender() {
+        RawAppender a = appender;
+        if (a == null) {
+            a = new RawAppender(dataSource);
+            appender = a;
+        }
+        return a;
+    }
+
+    private static Response problem(DcbBadRequest e) {
+        return Problem.of(Response.Status.fromStatusCode(e.status()), e.getMessage()).toResponse();
+    }
+
+    private static Response sqlProblem(SQLException e) {
+        String state = String.valueOf(e.getSQLState());
+        if ("23505".equals(state) && String.valueOf(e.getMessage()).contains("es_event_event_id_key")) {
+            return Problem.of(Response.Status.CONFLICT, "an event id of the request already exists").toResponse();
+        }
+        if (state.startsWith("22") || state.startsWith("54")) {
+            // data exceptions (a value PostgreSQL cannot store) and "too complex" (nesting depth)
+            return Problem.of(Response.Status.BAD_REQUEST,
+                    "PostgreSQL rejected the events: " + DcbJson.firstLine(e.getMessage())).toResponse();
+        }
+        return unavailable("append", e);
+    }
+
+    private static Response unavailable(String what, Exception e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.log(Level.SEVERE, "/dcb/" + what + " failed, incident " + incident, e);
+        return Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                "the event store is not available; incident " + incident + " is in the server log").toResponse();
+    }
+
+    /** Lets the generator flush and close without closing the container's stream. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package dev.pgevents.benchmark;
+
+import dev.pgevents.decision.Decision;
+import dev.pgevents.decision.DecisionMaker;
+import dev.pgevents.decision.RetryPolicy;
+import dev.pgevents.decision.State;
+import dev.pgevents.decision.States;
+import dev.pgevents.eventstore.Event;
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.EventTypeRegistry;
+import dev.pgevents.eventstore.JsonbEventSerializer;
+import dev.pgevents.eventstore.NewEvent;
+import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.eventstore.Tag;
+import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.PooledDataSource;
+import dev.pgevents.testsupport.TestDatabase;
+import dev.pgevents.testsupport.TestTransactions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Throughput of the event store on one fresh database (pgevents_bench), one event per transaction:
+ * <ol>
+ *   <li>raw: JDBC single-row INSERT (autocommit) into bench_raw, a table with the columns and
+ *       indexes of es_event: the ceiling;</li>
+ *   <li>append: unconditional append of one event;</li>
+ *   <li>decision: DecisionMaker on a distinct entity per decision, state folded from 10 events,
+ *       conditional append;</li>
+ * </ol>
+ * each with 1 and 4 threads. Prints events/s, p50/p99 latency and the ratio to raw at the same
+ * thread count. Run: {@code mvn -B -q test-compile exec:java
+ * -Dexec.mainClass=dev.pgevents.benchmark.EventStoreBenchmark -Dexec.classpathScope=test}.
+ * Optional system properties: bench.seconds (per run, default 6), bench.entities (default 20000).
+ */
+public final class EventStoreBenchmark {
+
+    public record Increased(@Tag("counter") String id, long by) implements Event {
+    }
+
+    record Counter(String id, long value) implements State<Counter> {
+        @Override
+        public EventQuery query() {
+            return EventQuery.tagged("counter:" + id);
+        }
+
+        @Override
+        public Counter evolve(RecordedEvent e) {
+            return e.event() instanceof Increased i ? new Counter(id, value + i.by()) : this;
+        }
+    }
+
+    record Increase(String id) implements Decision {
+        @Override
+        public List<State<?>> initialStates() {
+            return List.of(new Counter(id, 0));
+        }
+
+        @Override
+        public List<? extends Event> process(States states) {
+            return List.of(new Increased(id, states.get(Counter.class).value() + 1));
+        }
+    }
+
+    interface Op {
+        void run(int thread) throws Exception;
+    }
+
+    record Figures(String name, int threads, long ops, double seconds, double p50ms, double p99ms) {
+        double perSecond() {
+            return ops / seconds;
+        }
+    }
+
+    private EventStoreBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        java.util.logging.LogManager.getLogManager().reset(); // keep the output to the figures
+        double seconds = Double.parseDouble(System.getProperty("bench.seconds", "6"));
+        int entities = Integer.getInteger("bench.entities", 20_000);
+        DataSource plain = TestDatabase.fresh("pgevents_bench");
+        Flyway.configure().dataSource(plain).locations("classpath:db/migration").load().migrate();
+        try (Connection c = plain.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE bench_raw (id bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE,"
+                    + " type text NOT NULL, tags text[] NOT NULL, payload jsonb NOT NULL,"
+                    + " metadata jsonb NOT NULL DEFAULT '{}', recorded_at timestamptz NOT NULL DEFAULT now())");
+            s.execute("CREATE INDEX ON bench_raw USING gin (tags)");
+            s.execute("CREATE INDEX ON bench_raw (type, id)");
+            // entities with 10 events each: the decisions' states (and >= 200k rows for the plans)
+            s.execute("INSERT INTO es_event (event_id, type, tags, payload)"
+                    + " SELECT gen_random_uuid(), 'Increased', ARRAY['counter:e' || e],"
+                    + " jsonb_build_object('id', 'e' || e, 'by', 1)"
+                    + " FROM generate_series(1, " + entities + ") e, generate_series(1, 10) n ORDER BY e, n");
+            s.execute("VACUUM ANALYZE es_event");
+        }
+        System.out.printf(Locale.ROOT, "pgevents event store benchmark: %d entities x 10 events preloaded, %.0f s per run,"
+                + " %d cores%n", entities, seconds, Runtime.getRuntime().availableProcessors());
+
+        try (PooledDataSource pool = new PooledDataSource(plain, 8)) {
+            EventTypeRegistry registry = EventTypeRegistry.of(Increased.class);
+            JdbcEventStore store = new JdbcEventStore(pool, registry, new JsonbEventSerializer());
+            TestTransactions tx = new TestTransactions(pool);
+            DecisionMaker maker = new DecisionMaker(new JdbcEventStore(tx.dataSource(), registry, new JsonbEventSerializer()),
+                    tx, new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(50)));
+            String payload = "{\"id\":\"raw\",\"by\":1}";
+            Op raw = t -> {
+                try (Connection c = pool.getConnection();
+                     PreparedStatement ps = c.prepareStatement(
+                             "INSERT INTO bench_raw (event_id, type, tags, payload) VALUES (?, ?, ?::text[], ?::jsonb)")) {
+                    ps.setObject(1, UUID.randomUUID());
+                    ps.setString(2, "Increased");
+                    ps.setString(3, "{counter:raw" + t + "}");
+                    ps.setString(4, payload);
+                    ps.executeUpdate();
+                }
+            };
+            Op append = t -> store.append(List.of(NewEvent.of(new Increased("a" + t, 1))));
+            AtomicInteger nextEntity = new AtomicInteger();
+            Op decision = t -> maker.make(new Increase("e" + (1 + nextEntity.getAndIncrement() % entities)));
+
+            List<Figures> all = new ArrayList<>();
+            for (int threads : new int[] {1, 4}) {
+                all.add(run("raw INSERT+COMMIT", raw, threads, seconds));
+                all.add(run("append (unconditional)", append, threads, seconds));
+                all.add(run("decision (10-event state)", decision, threads, seconds));
+            }
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms", "vs raw");
+            for (Figures f : all) {
+                Figures ceiling = all.stream().filter(x -> x.threads() == f.threads() && x.name().startsWith("raw")).findFirst().orElseThrow();
+                System.out.printf(Locale.ROOT, "%-28s %7d %10.0f %9.2f %9.2f %8.0f%%%n", f.name(), f.threads(), f.perSecond(),
+                        f.p50ms(), f.p99ms(), 100 * f.perSecond() / ceiling.perSecond());
+            }
+        }
+    }
+
+    static Figures run(String name, Op op, int threads, double seconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            // warm-up: prepared statements, JIT
+            long warmEnd = System.nanoTime() + 1_000_000_000L;
+            List<Future<?>> warm = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                warm.add(pool.submit(() -> {
+                    while (System.nanoTime() < warmEnd) {
+                        op.run(thread);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : warm) {
+                f.get();
+            }
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<long[]>> results = new ArrayList<>();
+            long durationNanos = (long) (seconds * 1e9);
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    long[] latencies = new long[1 << 16];
+                    int n = 0;
+                    start.await(10, TimeUnit.SECONDS);
+                    long end = System.nanoTime() + durationNanos;
+                    long now;
+                    while ((now = System.nanoTime()) < end) {
+                        op.run(thread);
+                        if (n == latencies.length) {
+                            latencies = Arrays.copyOf(latencies, n * 2);
+                        }
+                        latencies[n++] = System.nanoTime() - now;
+                    }
+                    return Arrays.copyOf(latencies, n);
+                }));
+            }
+            List<long[]> perThread = new ArrayList<>();
+            for (Future<long[]> f : results) {
+                perThread.add(f.get());
+            }
+            long[] merged = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            Figures f = new Figures(name, threads, merged.length, seconds,
+                    merged[(int) (merged.length * 0.50)] / 1e6, merged[Math.min(merged.length - 1, (int) (merged.length * 0.99))] / 1e6);
+            System.out.printf(Locale.ROOT, "  %-28s threads=%d events/s=%.0f p50=%.2fms p99=%.2fms%n", name, threads,
+                    f.perSecond(), f.p50ms(), f.p99ms());
+            return f;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
