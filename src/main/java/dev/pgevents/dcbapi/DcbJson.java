@@ -93,8 +93,10 @@ public final class DcbJson {
 
     // ---------------------------------------------------------------------------------- append
 
+    /** The body as UTF-8 (RFC 8259: JSON exchanged between systems is UTF-8). */
     public static AppendRequest appendRequest(InputStream body) {
-        return appendRequest(DataCodec.PARSERS.createParser(body), "the request body");
+        return appendRequest(DataCodec.PARSERS.createParser(body, java.nio.charset.StandardCharsets.UTF_8),
+                "the request body");
     }
 
     public static AppendRequest appendRequest(Reader body) {

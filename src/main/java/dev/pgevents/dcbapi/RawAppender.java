@@ -16,11 +16,11 @@ import javax.sql.DataSource;
 
 /**
  * Appends events given as type, tags and JSON text, with the event store's protocol exactly (see
- * docs/event-store.md and {@code JdbcEventStore#doAppend}): one transaction; first
- * {@code es_lock_keys} with the store's {@link LockKeys} (shared writer keys of every event,
- * exclusive keys of the condition's query, then the writer's watermark mark); then one
- * {@code INSERT ... SELECT ... WHERE (SELECT count(*) ... position > after AND query) = 0} that
- * draws positions in request order. The store's Java API only appends events of registered Java
+ * docs/event-store.md and {@code JdbcEventStore#doAppend}): one transaction, one round trip
+ * of two statements: {@code es_lock_keys} with the store's {@link LockKeys} (shared writer keys
+ * of every event, exclusive keys of the condition's query, then the writer's watermark mark);
+ * then {@code INSERT ... SELECT ... WHERE (SELECT count(*) ... position > after AND query) = 0},
+ * which draws positions in request order. The store's Java API only appends events of registered Java
  * classes, so this adapter repeats its statement for raw events; it becomes a call of the store
  * once the store offers a raw append (see docs/http-api.md).
  */
@@ -44,35 +44,54 @@ public final class RawAppender {
         for (DcbEvent e : events) {
             keys.writer(e.type(), e.tags());
         }
-        StringBuilder sql = new StringBuilder(512);
-        List<Object> params = new ArrayList<>();
-        sql.append("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
-                + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.tags::text[], e.payload::jsonb, e.metadata::jsonb"
-                + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                + " WITH ORDINALITY AS u(event_id, type, tags, payload, metadata, ord) ORDER BY u.ord) e");
-        int n = events.size();
-        UUID[] ids = new UUID[n];
-        String[] types = new String[n];
-        String[] tags = new String[n];
-        String[] payloads = new String[n];
-        String[] metadata = new String[n];
-        for (int i = 0; i < n; i++) {
-            DcbEvent e = events.get(i);
-            ids[i] = e.id();
-            types[i] = e.type();
-            tags[i] = arrayLiteral(e.tags());
-            payloads[i] = e.payload();
-            metadata[i] = e.text() ? DataCodec.TEXT_METADATA : DataCodec.JSON_METADATA;
-        }
-        params.add(new ArrayParam("uuid", ids));
-        params.add(new ArrayParam("text", types));
-        params.add(new ArrayParam("text", tags));
-        params.add(new ArrayParam("text", payloads));
-        params.add(new ArrayParam("text", metadata));
         if (condition != null) {
             keys.condition(condition.failIfEventsMatch());
-            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > ?");
-            params.add(condition.after());
+        }
+        // One round trip, as the store: the lock statement, then the insert in a statement of its
+        // own (its snapshot, and so its condition check, is taken after the locks were granted).
+        StringBuilder sql = new StringBuilder(512);
+        List<Object> params = new ArrayList<>();
+        sql.append(LOCK_SQL).append("; ");
+        lockParams(keys, params);
+        int n = events.size();
+        UUID[] ids = new UUID[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = events.get(i).id();
+        }
+        if (n == 1) {
+            DcbEvent e = events.get(0);
+            sql.append("INSERT INTO es_event (event_id, type, tags, payload, metadata)"
+                    + " SELECT ?::uuid, ?, ?::text[], ?::jsonb, ?::jsonb");
+            params.add(e.id());
+            params.add(e.type());
+            params.add(new ArrayParam("text", e.tags().toArray(new String[0])));
+            params.add(e.payload());
+            params.add(metadataOf(e));
+        } else {
+            sql.append("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
+                    + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.tags::text[], e.payload::jsonb, e.metadata::jsonb"
+                    + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                    + " WITH ORDINALITY AS u(event_id, type, tags, payload, metadata, ord) ORDER BY u.ord) e");
+            String[] types = new String[n];
+            String[] tags = new String[n];
+            String[] payloads = new String[n];
+            String[] metadata = new String[n];
+            for (int i = 0; i < n; i++) {
+                DcbEvent e = events.get(i);
+                types[i] = e.type();
+                tags[i] = arrayLiteral(e.tags());
+                payloads[i] = e.payload();
+                metadata[i] = metadataOf(e);
+            }
+            params.add(new ArrayParam("uuid", ids));
+            params.add(new ArrayParam("text", types));
+            params.add(new ArrayParam("text", tags));
+            params.add(new ArrayParam("text", payloads));
+            params.add(new ArrayParam("text", metadata));
+        }
+        if (condition != null) {
+            // count(*) and a literal position, as the store: planned with the actual value
+            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > ").append(condition.after());
             predicate(sql, params, "x", condition.failIfEventsMatch());
             sql.append(") = 0");
         }
@@ -85,11 +104,17 @@ public final class RawAppender {
             }
             boolean done = false;
             try {
-                lock(c, keys);
                 Map<UUID, Long> positions = new java.util.HashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    if (condition != null) {
+                        customPlans(ps);
+                    }
                     bind(c, ps, params);
-                    try (ResultSet rs = ps.executeQuery()) {
+                    ps.execute(); // the lock statement's single row
+                    if (!ps.getMoreResults()) {
+                        throw new SQLException("the insert after the lock returned no result set");
+                    }
+                    try (ResultSet rs = ps.getResultSet()) {
                         while (rs.next()) {
                             positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
                         }
@@ -129,7 +154,22 @@ public final class RawAppender {
         }
     }
 
-    static void lock(Connection c, LockKeys keys) throws SQLException {
+    private static String metadataOf(DcbEvent e) {
+        return e.text() ? DataCodec.TEXT_METADATA : DataCodec.JSON_METADATA;
+    }
+
+    /** The driver sends the statement unnamed: planned with its values each time (as the store). */
+    static void customPlans(PreparedStatement ps) {
+        try {
+            if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+                ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            }
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            // best effort: keep the driver's default
+        }
+    }
+
+    static void lockParams(LockKeys keys, List<Object> params) {
         Map<Long, Boolean> entries = keys.entries();
         Integer[] hi = new Integer[entries.size()];
         Integer[] lo = new Integer[entries.size()];
@@ -142,13 +182,10 @@ public final class RawAppender {
             exclusive[i] = e.getValue();
             i++;
         }
-        try (PreparedStatement ps = c.prepareStatement(LOCK_SQL)) {
-            ps.setArray(1, c.createArrayOf("int4", hi));
-            ps.setArray(2, c.createArrayOf("int4", lo));
-            ps.setArray(3, c.createArrayOf("bool", exclusive));
-            ps.setBoolean(4, true);
-            ps.execute();
-        }
+        params.add(new ArrayParam("int4", hi));
+        params.add(new ArrayParam("int4", lo));
+        params.add(new ArrayParam("bool", exclusive));
+        params.add(Boolean.TRUE);
     }
 
     /** The store's predicate: {@code (item OR ...)}, item = {@code type = ANY(..) AND tags @> ..}. */
@@ -197,6 +234,10 @@ public final class RawAppender {
                 ps.setArray(i + 1, c.createArrayOf(a.type, a.values));
             } else if (p instanceof Long l) {
                 ps.setLong(i + 1, l);
+            } else if (p instanceof Boolean b) {
+                ps.setBoolean(i + 1, b);
+            } else if (p instanceof UUID u) {
+                ps.setObject(i + 1, u);
             } else {
                 ps.setString(i + 1, (String) p);
             }

@@ -1,0 +1,368 @@
+package dev.pgevents.it.dcb;
+
+import static dev.pgevents.it.dcb.DcbApiIT.ev;
+import static dev.pgevents.it.dcb.DcbApiIT.list;
+import static dev.pgevents.it.dcb.DcbApiIT.one;
+import static dev.pgevents.it.dcb.DcbApiIT.types;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.pgevents.eventstore.jdbc.LockKeys;
+import dev.pgevents.it.TestEnvironmentExtension;
+import dev.pgevents.testsupport.TestDatabase;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.net.URL;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The guarantees of issue 7 over HTTP, with the API in anonymous mode (as for a local run of the
+ * public DCB suite): conditional appends stay consistent under 24 parallel clients on overlapping
+ * queries, and reads are monotonic while writers commit out of order (forced by transactions held
+ * open on direct JDBC connections that follow the store's writer protocol).
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class DcbGuaranteesIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return DcbDeployments.withApi(true);
+    }
+
+    @ArquillianResource
+    URL base;
+
+    DcbClient dcb;
+    String p;
+
+    @BeforeEach
+    void setUp() {
+        dcb = DcbClient.anonymous(base);
+        p = "g" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    }
+
+    @Test
+    void anonymousModeNeedsNoCredentials() {
+        dcb.appendOk(one(p + "A", "x"));
+        assertEquals(1, dcb.events(types(p + "A"), null).size());
+    }
+
+    // ------------------------------------------------------------------------------ consistency
+
+    /** An item of a query, evaluated in memory as the store defines it. */
+    record Item(List<String> types, List<String> tags) {
+        boolean matches(String type, Set<String> eventTags) {
+            return (types.isEmpty() || types.contains(type)) && eventTags.containsAll(tags);
+        }
+
+        String json() {
+            return "{\"types\":" + list(types.toArray(String[]::new)) + ",\"tags\":" + list(tags.toArray(String[]::new)) + "}";
+        }
+    }
+
+    record Attempt(List<Item> query, long after, List<UUID> ids, boolean failed) {
+        boolean matches(String type, Set<String> tags) {
+            return query.stream().anyMatch(i -> i.matches(type, tags));
+        }
+    }
+
+    record Stored(long position, UUID id, String type, Set<String> tags) {
+    }
+
+    @Test
+    void everySuccessfulConditionalAppendHadNoMatchingEventBetweenItsAfterAndItsPosition() throws Exception {
+        List<String> typeNames = List.of(p + "A", p + "B", p + "C");
+        List<String> tagNames = List.of(p + "t0", p + "t1", p + "t2", p + "t3");
+        int clients = 24;
+        int appendsPerClient = 12;
+        ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                futures.add(pool.submit(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    for (int i = 0; i < appendsPerClient; i++) {
+                        List<Item> query = new ArrayList<>();
+                        int items = 1 + random.nextInt(2);
+                        for (int k = 0; k < items; k++) {
+                            List<String> ts = pick(typeNames, random.nextInt(3), random);
+                            List<String> gs = pick(tagNames, ts.isEmpty() ? 1 + random.nextInt(2) : random.nextInt(3), random);
+                            query.add(new Item(ts, gs));
+                        }
+                        String queryJson = "{\"items\":[" + String.join(",", query.stream().map(Item::json).toList()) + "]}";
+                        JsonArray last = dcb.events(queryJson, "{\"backwards\":true,\"limit\":1}");
+                        long after = last.isEmpty() ? 0 : last.getJsonObject(0).getJsonNumber("position").longValue();
+                        int n = 1 + random.nextInt(2);
+                        List<UUID> ids = new ArrayList<>();
+                        StringBuilder body = new StringBuilder("{\"events\":[");
+                        for (int e = 0; e < n; e++) {
+                            UUID id = UUID.randomUUID();
+                            ids.add(id);
+                            body.append(e == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\",\"type\":\"")
+                                    .append(typeNames.get(random.nextInt(typeNames.size()))).append("\",\"tags\":")
+                                    .append(list(pick(tagNames, random.nextInt(3), random).toArray(String[]::new)))
+                                    .append(",\"data\":\"{\\\"after\\\":").append(after).append("}\"}");
+                        }
+                        body.append("],\"condition\":{\"failIfEventsMatch\":").append(queryJson)
+                                .append(after == 0 ? "" : ",\"after\":" + after).append("}}");
+                        JsonObject answer = dcb.appended(body.toString());
+                        attempts.add(new Attempt(query, after, ids, answer.getBoolean("appendConditionFailed")));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        // every position at or below the safe watermark once all writers are done: read it all
+        JsonArray all = dcb.events(types(typeNames.toArray(String[]::new)), null);
+        List<Stored> log = new ArrayList<>();
+        Map<UUID, Long> positionOf = new HashMap<>();
+        for (JsonValue v : all) {
+            JsonObject e = v.asJsonObject();
+            Stored s = new Stored(e.getJsonNumber("position").longValue(), UUID.fromString(e.getString("id")),
+                    e.getString("type"), new HashSet<>(DcbApiIT.strings(e.getJsonArray("tags"))));
+            log.add(s);
+            positionOf.put(s.id, s.position);
+        }
+        int succeeded = 0;
+        int failed = 0;
+        int expectedEvents = 0;
+        for (Attempt a : attempts) {
+            if (a.failed) {
+                failed++;
+                for (UUID id : a.ids) {
+                    assertFalse(positionOf.containsKey(id), "a failed append appended nothing");
+                }
+                assertTrue(log.stream().anyMatch(e -> e.position > a.after && a.matches(e.type, e.tags)),
+                        "a failed condition had a matching event after " + a.after + ": " + a.query);
+                continue;
+            }
+            succeeded++;
+            expectedEvents += a.ids.size();
+            long own = Long.MAX_VALUE;
+            for (UUID id : a.ids) {
+                Long position = positionOf.get(id);
+                if (position == null) {
+                    fail("a successful append's event is missing: " + id);
+                }
+                own = Math.min(own, position);
+            }
+            long first = own;
+            List<Stored> between = log.stream()
+                    .filter(e -> e.position > a.after && e.position < first && a.matches(e.type, e.tags)).toList();
+            assertTrue(between.isEmpty(), "condition " + a.query + " after " + a.after + " held at " + first
+                    + " although these matched: " + between);
+        }
+        assertEquals(clients * appendsPerClient, succeeded + failed);
+        assertEquals(expectedEvents, log.size(), "exactly the events of the successful appends");
+        assertTrue(succeeded > 0 && failed > 0, "overlapping queries conflicted: " + succeeded + " ok, " + failed + " failed");
+    }
+
+    private static List<String> pick(List<String> from, int n, ThreadLocalRandom random) {
+        List<String> copy = new ArrayList<>(from);
+        java.util.Collections.shuffle(copy, random);
+        return List.copyOf(copy.subList(0, Math.min(n, copy.size())));
+    }
+
+    // ------------------------------------------------------------------------- monotonic reads
+
+    @Test
+    void anEventCommittedBelowAnotherOnlyBecomesVisibleWithAllEventsAboveItInOrder() throws Exception {
+        String type = p + "M";
+        try (Connection held = TestDatabase.server().connect(TestEnvironmentExtension.DATABASE)) {
+            long low = insertHeld(held, type, "low");
+            dcb.appendOk(one(type, "high")); // committed, position above the held one
+            assertEquals(List.of(), positions(dcb.events(types(type), null)), "nothing above an in-flight writer");
+            assertEquals(List.of(), positions(dcb.events(types(type), "{\"backwards\":true,\"limit\":1}")));
+            assertEquals(List.of(), positions(dcb.events("{\"items\":[]}", "{\"from\":" + low + "}")));
+            held.commit();
+            List<Long> both = positions(dcb.events(types(type), null));
+            assertEquals(2, both.size());
+            assertEquals(low, both.get(0));
+            assertTrue(both.get(1) > low);
+        }
+        // a held writer that rolls back leaves a gap, and the watermark moves past it
+        try (Connection held = TestDatabase.server().connect(TestEnvironmentExtension.DATABASE)) {
+            insertHeld(held, type, "rolled back");
+            dcb.appendOk(one(type, "after the gap"));
+            assertEquals(2, dcb.events(types(type), null).size());
+            held.rollback();
+            assertEquals(List.of("low", "high", "after the gap"), DcbApiIT.datas(dcb.events(types(type), null)));
+        }
+    }
+
+    @Test
+    void readsOfTheNewestEventsNeverShowAnEventBelowOneAlreadyReturned() throws Exception {
+        String type = p + "N";
+        int httpWriters = 6;
+        int appendsPerWriter = 40;
+        int slowWriters = 2;
+        int slowRounds = 8;
+        Object monitor = new Object();
+        List<Long> completions = new ArrayList<>(); // begin times of completed HTTP appends
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger outOfOrder = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(httpWriters + slowWriters);
+        List<Future<?>> writers = new ArrayList<>();
+        try {
+            for (int w = 0; w < httpWriters; w++) {
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < appendsPerWriter; i++) {
+                        long began = System.nanoTime();
+                        dcb.appendOk(one(type, "http"));
+                        synchronized (monitor) {
+                            completions.add(began);
+                            monitor.notifyAll();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int s = 0; s < slowWriters; s++) {
+                writers.add(pool.submit(() -> {
+                    try (Connection held = TestDatabase.server().connect(TestEnvironmentExtension.DATABASE)) {
+                        for (int r = 0; r < slowRounds; r++) {
+                            insertHeld(held, type, "slow");
+                            long inserted = System.nanoTime();
+                            // commit only once 3 HTTP appends that began after the insert (so drew
+                            // higher positions) have committed: an out-of-order commit
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                            synchronized (monitor) {
+                                while (completions.stream().filter(t -> t > inserted).count() < 3) {
+                                    long left = deadline - System.nanoTime();
+                                    if (left <= 0 || completions.size() == httpWriters * appendsPerWriter) {
+                                        break;
+                                    }
+                                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                                }
+                                if (completions.stream().filter(t -> t > inserted).count() >= 3) {
+                                    outOfOrder.incrementAndGet();
+                                }
+                            }
+                            held.commit();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            Future<?> stop = pool.submit(() -> {
+                try {
+                    for (Future<?> f : writers) {
+                        f.get(5, TimeUnit.MINUTES);
+                    }
+                } finally {
+                    writing.set(false);
+                }
+                return null;
+            });
+
+            List<Long> previous = List.of();
+            List<Long> previousWindow = List.of();
+            int polls = 0;
+            boolean last = false;
+            while (!last) {
+                last = !writing.get(); // one more read after the writers are done
+                List<Long> now = positions(dcb.events(types(type), null));
+                for (int i = 1; i < now.size(); i++) {
+                    assertTrue(now.get(i - 1) < now.get(i), "ascending: " + now);
+                }
+                assertTrue(now.size() >= previous.size() && now.subList(0, previous.size()).equals(previous),
+                        "read " + polls + " is not an extension of the previous one: before " + previous + ", now " + now);
+                List<Long> window = positions(dcb.events(types(type), "{\"backwards\":true,\"limit\":20}"));
+                if (!previousWindow.isEmpty()) {
+                    long min = previousWindow.get(previousWindow.size() - 1);
+                    long max = previousWindow.get(0);
+                    for (long position : window) {
+                        assertTrue(position < min || position > max || previousWindow.contains(position),
+                                "position " + position + " appeared inside an earlier window " + previousWindow);
+                    }
+                }
+                previous = now;
+                previousWindow = window;
+                polls++;
+            }
+            stop.get(1, TimeUnit.MINUTES);
+            assertEquals(httpWriters * appendsPerWriter + slowWriters * slowRounds, previous.size(),
+                    "the last read shows every event");
+            assertTrue(outOfOrder.get() > 0, "some held writers committed after later positions had committed");
+            assertTrue(polls > 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * An append by the store's writer protocol on a connection whose transaction stays open:
+     * shared writer locks and the watermark mark (es_lock_keys), then the insert.
+     */
+    static long insertHeld(Connection c, String type, String data) throws SQLException {
+        c.setAutoCommit(false);
+        Map<Long, Boolean> keys = new LockKeys().writer(type, List.of()).entries();
+        Integer[] hi = new Integer[keys.size()];
+        Integer[] lo = new Integer[keys.size()];
+        Boolean[] exclusive = new Boolean[keys.size()];
+        int i = 0;
+        for (Map.Entry<Long, Boolean> e : keys.entrySet()) {
+            hi[i] = (int) (e.getKey() >>> 32);
+            lo[i] = (int) (long) e.getKey();
+            exclusive[i++] = e.getValue();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], true)")) {
+            ps.setArray(1, c.createArrayOf("int4", hi));
+            ps.setArray(2, c.createArrayOf("int4", lo));
+            ps.setArray(3, c.createArrayOf("bool", exclusive));
+            ps.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
+                + " VALUES (nextval('es_position_seq'), ?, ?, '{}', ?::jsonb, ?::jsonb) RETURNING position")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, type);
+            ps.setString(3, jakarta.json.Json.createValue(data).toString());
+            ps.setString(4, dev.pgevents.dcbapi.DataCodec.TEXT_METADATA); // data is text, as the API stores it
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    static List<Long> positions(JsonArray events) {
+        return events.stream().map(v -> v.asJsonObject().getJsonNumber("position").longValue()).toList();
+    }
+}
