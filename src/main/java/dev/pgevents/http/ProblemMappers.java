@@ -1,5 +1,7 @@
 package dev.pgevents.http;
 
+import dev.pgevents.decision.DecisionConflictException;
+import dev.pgevents.decision.DecisionRejected;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -57,6 +59,36 @@ public final class ProblemMappers {
         public Response toResponse(JsonbException e) {
             return Problem.of(Response.Status.BAD_REQUEST,
                     "the request body is not valid JSON for this resource: " + firstLine(e.getMessage())).toResponse();
+        }
+    }
+
+    /** A request field or body that fails validation. */
+    @Provider
+    public static class BadRequestMapper implements ExceptionMapper<BadRequestException> {
+        @Override
+        public Response toResponse(BadRequestException e) {
+            return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
+        }
+    }
+
+    /** A decision said no: 409, the type names the rule ({@code /problems/<reason>}). */
+    @Provider
+    public static class DecisionRejectedMapper implements ExceptionMapper<DecisionRejected> {
+        @Override
+        public Response toResponse(DecisionRejected e) {
+            return Problem.typed("/problems/" + e.reason(), Response.Status.CONFLICT, "Rule violated", e.getMessage())
+                    .toResponse();
+        }
+    }
+
+    /** Concurrent writers kept winning until the decision maker gave up: 409, safe to retry. */
+    @Provider
+    public static class DecisionConflictMapper implements ExceptionMapper<DecisionConflictException> {
+        @Override
+        public Response toResponse(DecisionConflictException e) {
+            LOG.warning(e.getMessage());
+            return Problem.typed("/problems/conflict", Response.Status.CONFLICT, "Concurrent modification",
+                    "the command conflicted with concurrent changes " + e.attempts() + " times; retry it").toResponse();
         }
     }
 

@@ -1,0 +1,108 @@
+package dev.pgevents.courses;
+
+import dev.pgevents.decision.Decision;
+import dev.pgevents.decision.DecisionMaker;
+import dev.pgevents.http.Problem;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.net.URI;
+
+/**
+ * The commands of the courses domain over HTTP: each request becomes a slice's decision, run by the
+ * decision maker. A success answers with {@code Event-Position}, the global position of the last
+ * event appended, which a client passes as {@code ?minPosition=} to read its own writes.
+ */
+@Path("api")
+@ApplicationScoped
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class CoursesApi {
+
+    public static final String EVENT_POSITION = "Event-Position";
+
+    @Inject
+    DecisionMaker decisions;
+
+    @POST
+    @Path("courses")
+    public Response defineCourse(DefineCourse.Request body) {
+        DefineCourse command = Inputs.body(body).toCommand();
+        return created(decide(command), URI.create("/api/courses/" + command.courseId()));
+    }
+
+    @PUT
+    @Path("courses/{courseId}/name")
+    public Response renameCourse(@PathParam("courseId") String courseId, RenameCourse.Request body) {
+        return noContent(decide(Inputs.body(body).toCommand(courseId)));
+    }
+
+    @PUT
+    @Path("courses/{courseId}/capacity")
+    public Response changeCapacity(@PathParam("courseId") String courseId, ChangeCourseCapacity.Request body) {
+        return noContent(decide(Inputs.body(body).toCommand(courseId)));
+    }
+
+    @POST
+    @Path("courses/{courseId}/close")
+    @Consumes(MediaType.WILDCARD)
+    public Response closeCourse(@PathParam("courseId") String courseId) {
+        return noContent(decide(CloseCourse.of(courseId)));
+    }
+
+    @POST
+    @Path("students")
+    public Response registerStudent(RegisterStudent.Request body) {
+        RegisterStudent command = Inputs.body(body).toCommand();
+        return created(decide(command), URI.create("/api/students/" + command.studentId()));
+    }
+
+    @POST
+    @Path("courses/{courseId}/subscriptions")
+    public Response subscribe(@PathParam("courseId") String courseId, SubscribeStudent.Request body) {
+        SubscribeStudent command = Inputs.body(body).toCommand(courseId);
+        return created(decide(command), UriBuilder.fromPath("/api/courses/{c}/subscriptions/{s}")
+                .build(command.courseId(), command.studentId()));
+    }
+
+    @DELETE
+    @Path("courses/{courseId}/subscriptions/{studentId}")
+    @Consumes(MediaType.WILDCARD)
+    public Response unsubscribe(@PathParam("courseId") String courseId, @PathParam("studentId") String studentId) {
+        return noContent(decide(UnsubscribeStudent.of(courseId, studentId)));
+    }
+
+    private long decide(Decision decision) {
+        // Every courses command appends exactly one event when it succeeds.
+        return decisions.make(decision).lastPosition().orElseThrow();
+    }
+
+    private static Response created(long position, URI location) {
+        return Response.created(location).header(EVENT_POSITION, position).build();
+    }
+
+    private static Response noContent(long position) {
+        return Response.noContent().header(EVENT_POSITION, position).build();
+    }
+
+    /** A course or student named by the request does not exist: 404. */
+    @Provider
+    public static class NotFoundMapper implements ExceptionMapper<Rejections.NotFound> {
+        @Override
+        public Response toResponse(Rejections.NotFound e) {
+            return Problem.typed("/problems/" + e.reason(), Response.Status.NOT_FOUND, "Not found", e.getMessage())
+                    .toResponse();
+        }
+    }
+}

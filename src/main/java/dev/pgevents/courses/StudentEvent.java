@@ -1,0 +1,11 @@
+package dev.pgevents.courses;
+
+import dev.pgevents.eventstore.Event;
+import dev.pgevents.eventstore.Tag;
+
+/** What happens to a student alone. Every event carries the tag {@code student:<studentId>}. */
+public sealed interface StudentEvent extends Event {
+
+    record StudentRegistered(@Tag("student") String studentId, String name) implements StudentEvent {
+    }
+}
