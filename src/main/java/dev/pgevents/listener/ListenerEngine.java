@@ -192,6 +192,8 @@ public final class ListenerEngine {
         int handled;
         long lastPosition = -1;
         boolean single;
+        long handlerNanos;
+        long committedPosition;
     }
 
     private static final class HandlerFailed extends RuntimeException {
@@ -209,7 +211,11 @@ public final class ListenerEngine {
     private PassResult step(Registered r) {
         Attempt a = new Attempt();
         try {
-            return transactions.inNewTransaction(() -> batch(r, a));
+            PassResult result = transactions.inNewTransaction(() -> batch(r, a));
+            if (result.handled() > 0) {
+                observe(() -> observer.committed(r.listener.id(), result.handled(), a.handlerNanos, a.committedPosition));
+            }
+            return result;
         } catch (RuntimeException e) {
             if (a.failedPosition != null) {
                 return recordFailure(r, a, a.error);
@@ -318,14 +324,11 @@ public final class ListenerEngine {
             }
             r.leaseSureUntil = System.nanoTime() + r.settings.leaseDuration().toNanos() / 2;
         }
-        final int handled = a.handled;
-        final long hn = handlerNanos;
-        if (handled > 0) {
-            observer.committed(id, handled, hn, next);
-        }
+        a.handlerNanos = handlerNanos;
+        a.committedPosition = next;
         boolean full = result.count() >= limit;
         boolean more = full || errorPosition != null && !retrying || retrying && next >= errorPosition;
-        return PassResult.of(more ? PassResult.Kind.MORE : PassResult.Kind.CAUGHT_UP, handled);
+        return PassResult.of(more ? PassResult.Kind.MORE : PassResult.Kind.CAUGHT_UP, a.handled);
     }
 
     private static Row lockRow(Connection c, String id) throws SQLException {
@@ -351,7 +354,7 @@ public final class ListenerEngine {
     private PassResult recordFailure(Registered r, Attempt a, Throwable error) {
         String id = r.listener.id();
         long p = a.failedPosition;
-        observer.failed(id, p, error);
+        observe(() -> observer.failed(id, p, error));
         String text = describe(error);
         return inTx(c -> {
             Row row = lockRow(c, id);
@@ -390,7 +393,7 @@ public final class ListenerEngine {
                     ps.setString(4, id);
                     ps.executeUpdate();
                 }
-                observer.parked(id, p);
+                observe(() -> observer.parked(id, p));
                 LOG.log(Level.SEVERE, "listener {0}: event at position {1} failed {2} time(s) and is parked; {3}. {4}",
                         new Object[] {id, p, attempts, stop ? "the listener stopped" : "the listener goes on", text});
                 return stop ? PassResult.of(PassResult.Kind.STOPPED, 0) : PassResult.of(PassResult.Kind.MORE, 0);
@@ -735,6 +738,15 @@ public final class ListenerEngine {
     }
 
     // ----------------------------------------------------------------------------------- helpers
+
+    /** Observers (metrics) never break the engine. */
+    private static void observe(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "listener observer failed", e);
+        }
+    }
 
     private Registered registered(String id) {
         Registered r = listeners.get(id);

@@ -81,6 +81,9 @@ public class ListenerRuntime {
     @Resource(lookup = "jdbc/pgevents-nontx")
     DataSource nonTxDataSource;
 
+    @Resource
+    jakarta.transaction.TransactionSynchronizationRegistry transactionRegistry;
+
     @Inject
     Instance<EventListener> listeners;
 
@@ -97,8 +100,11 @@ public class ListenerRuntime {
     ListenerMetrics metrics;
 
     private ListenerEngine engine;
+    private JdbcEventStore store;
     private String node;
     private final Map<String, AtomicBoolean> wakePending = new ConcurrentHashMap<>();
+    /** Set by every wake-up; a pass that ends with it set runs again (a wake-up never gets lost to a busy pass). */
+    private final Map<String, AtomicBoolean> dirty = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> errorsLogged = new ConcurrentHashMap<>();
     private final AtomicBoolean notifyPending = new AtomicBoolean();
     private final AtomicBoolean notifyScheduled = new AtomicBoolean();
@@ -110,9 +116,10 @@ public class ListenerRuntime {
         node = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         // The engine's own store instance: same data source, registry and serializer as the
         // application's, so it can decode events per event (a failing decode is the event's failure).
-        JdbcEventStore store = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(),
+        DataSource managed = new ManagedTransactionDataSource(dataSource, transactionRegistry);
+        store = new JdbcEventStore(managed, registry, new JsonbEventSerializer(),
                 config.getOptionalValue("pgevents.read.fetch-size", Integer.class).orElse(JdbcEventStore.DEFAULT_FETCH_SIZE));
-        engine = new ListenerEngine(node, transactions, dataSource, store, store::decode,
+        engine = new ListenerEngine(node, transactions, managed, store, store::decode,
                 id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)), metrics);
         running = true;
         for (EventListener listener : listeners) {
@@ -123,6 +130,7 @@ public class ListenerRuntime {
             }
             engine.register(listener);
             wakePending.put(listener.id(), new AtomicBoolean());
+            dirty.put(listener.id(), new AtomicBoolean());
             metrics.register(listener.id(), this::lag);
             long interval = s.pollInterval().toMillis();
             timerService.createIntervalTimer(Math.min(interval, 200), interval, new TimerConfig(POLL + listener.id(), false));
@@ -160,6 +168,14 @@ public class ListenerRuntime {
         return engine;
     }
 
+    /**
+     * An event store on the JTA data source that joins JTA transactions correctly (see
+     * {@link ManagedTransactionDataSource}); the engine reads through it.
+     */
+    public dev.pgevents.eventstore.EventStore store() {
+        return store;
+    }
+
     public String node() {
         return node;
     }
@@ -193,7 +209,13 @@ public class ListenerRuntime {
 
     private void wake(String id, long delayMillis) {
         AtomicBoolean pending = wakePending.get(id);
-        if (running && pending != null && pending.compareAndSet(false, true)) {
+        if (pending == null) {
+            return;
+        }
+        if (delayMillis == 0) {
+            dirty.get(id).set(true);
+        }
+        if (running && pending.compareAndSet(false, true)) {
             try {
                 timerService.createSingleActionTimer(Math.max(0, delayMillis), new TimerConfig(WAKE + id, false));
             } catch (RuntimeException e) {
@@ -226,12 +248,23 @@ public class ListenerRuntime {
     }
 
     private void pass(String id) {
+        AtomicBoolean woken = dirty.get(id);
+        if (woken == null) {
+            return;
+        }
         try {
+            woken.set(false);
             PassResult result = engine.runPass(id);
             errorsLogged.computeIfAbsent(id, k -> new AtomicLong()).set(0);
             switch (result.kind()) {
+                case BUSY -> { } // the running pass sees the wake-up flag when it ends
                 case MORE -> wake(id, 0);
                 case RETRY_LATER -> wake(id, result.delay().toMillis());
+                case CAUGHT_UP -> {
+                    if (woken.get()) {
+                        wake(id, 0); // events committed while this pass ran
+                    }
+                }
                 default -> { }
             }
         } catch (RuntimeException e) {

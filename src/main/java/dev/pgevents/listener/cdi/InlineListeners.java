@@ -1,0 +1,76 @@
+package dev.pgevents.listener.cdi;
+
+import dev.pgevents.eventstore.AppendedEvent;
+import dev.pgevents.eventstore.EventsAppended;
+import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.listener.InlineListener;
+import dev.pgevents.listener.InlineListenerException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs the {@link InlineListener}s synchronously when the store fires {@link EventsAppended}
+ * inside the append transaction: an exception propagates out of the store's append, so the append
+ * fails and its transaction rolls back.
+ */
+@ApplicationScoped
+public class InlineListeners {
+
+    @Inject
+    Instance<InlineListener> listeners;
+
+    @Resource
+    TransactionSynchronizationRegistry transaction;
+
+    private static String key(long lastPosition) {
+        return InlineListeners.class.getName() + ":" + lastPosition;
+    }
+
+    /** True if the inline listeners already ran for the append ending at this position in this transaction. */
+    public boolean alreadyRan(long lastPosition) {
+        return transaction.getTransactionKey() != null && transaction.getResource(key(lastPosition)) != null;
+    }
+
+    void appended(@Observes EventsAppended appended) {
+        if (listeners.isUnsatisfied()) {
+            return;
+        }
+        if (appended.events().isEmpty()) {
+            throw new IllegalStateException("EventsAppended carries no events, so inline listeners cannot run: the store"
+                    + " must fire EventsAppended.of(appendedEvents) inside the append transaction");
+        }
+        if (transaction.getTransactionKey() != null) {
+            if (transaction.getResource(key(appended.lastPosition())) != null) {
+                return; // the same append announced twice in one transaction: run once
+            }
+            transaction.putResource(key(appended.lastPosition()), Boolean.TRUE);
+        }
+        List<InlineListener> all = listeners.stream().toList();
+        Instant now = Instant.now();
+        for (AppendedEvent e : appended.events()) {
+            RecordedEvent event = null;
+            for (InlineListener listener : all) {
+                if (!listener.query().matches(e.type(), e.tags())) {
+                    continue;
+                }
+                if (event == null) {
+                    event = new RecordedEvent(e.position(), e.eventId(), e.type(), e.tags(), e.event(), e.metadata(), now);
+                }
+                try {
+                    listener.handle(event);
+                } catch (RuntimeException ex) {
+                    throw ex;
+                } catch (Exception ex) {
+                    throw new InlineListenerException("inline listener " + listener.id() + " failed on the event at position "
+                            + e.position() + ": " + ex.getMessage(), ex);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.pgevents.listener.http;
+
+import dev.pgevents.http.Problem;
+import dev.pgevents.listener.ListenerEngine;
+import dev.pgevents.listener.ListenerInfo;
+import dev.pgevents.listener.ListenerNotFoundException;
+import dev.pgevents.listener.ListenerStateException;
+import dev.pgevents.listener.ParkedEvent;
+import dev.pgevents.listener.cdi.ListenerRuntime;
+import jakarta.annotation.security.DeclareRoles;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Operations on the listeners (role pgevents-admin):
+ * <pre>
+ * GET  /api/admin/listeners                                  every listener: position, head, lag, status, last error
+ * GET  /api/admin/listeners/{id}
+ * POST /api/admin/listeners/{id}/pause
+ * POST /api/admin/listeners/{id}/resume
+ * POST /api/admin/listeners/{id}/reset?position=N            N defaults to 0: read model cleared and rebuilt
+ * GET  /api/admin/listeners/{id}/parked                      dead letters
+ * POST /api/admin/listeners/{id}/parked/{position}/retry
+ * POST /api/admin/listeners/{id}/parked/{position}/skip
+ * </pre>
+ * Errors are problem+json: 404 unknown listener or parked event, 409 an operation that failed in
+ * the listener's state (a retried event failing again), 400 a bad position.
+ */
+@Path("api/admin/listeners")
+@AdminOnly
+@DeclareRoles(AdminAuthorization.ROLE)
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class ListenerAdminResource {
+
+    @Inject
+    ListenerRuntime runtime;
+
+    private ListenerEngine engine() {
+        return runtime.engine();
+    }
+
+    @GET
+    public List<ListenerInfo> list() {
+        return call(() -> engine().list());
+    }
+
+    @GET
+    @Path("{id}")
+    public ListenerInfo get(@PathParam("id") String id) {
+        return call(() -> engine().info(id));
+    }
+
+    @POST
+    @Path("{id}/pause")
+    public ListenerInfo pause(@PathParam("id") String id) {
+        return call(() -> {
+            engine().pause(id);
+            return engine().info(id);
+        });
+    }
+
+    @POST
+    @Path("{id}/resume")
+    public ListenerInfo resume(@PathParam("id") String id) {
+        return call(() -> {
+            engine().resume(id);
+            runtime.wakeAll();
+            return engine().info(id);
+        });
+    }
+
+    @POST
+    @Path("{id}/reset")
+    public ListenerInfo reset(@PathParam("id") String id, @QueryParam("position") Long position) {
+        long to = position == null ? 0 : position;
+        if (to < 0) {
+            throw problem(Response.Status.BAD_REQUEST, "position must be >= 0, was " + to);
+        }
+        return call(() -> {
+            engine().reset(id, to);
+            runtime.wakeAll();
+            return engine().info(id);
+        });
+    }
+
+    @GET
+    @Path("{id}/parked")
+    public List<ParkedEvent> parked(@PathParam("id") String id) {
+        return call(() -> {
+            engine().info(id); // 404 for an unknown listener
+            return engine().parked(id);
+        });
+    }
+
+    @POST
+    @Path("{id}/parked/{position}/retry")
+    public ListenerInfo retry(@PathParam("id") String id, @PathParam("position") long position) {
+        return call(() -> {
+            engine().retryParked(id, position);
+            runtime.wakeAll();
+            return engine().info(id);
+        });
+    }
+
+    @POST
+    @Path("{id}/parked/{position}/skip")
+    public ListenerInfo skip(@PathParam("id") String id, @PathParam("position") long position) {
+        return call(() -> {
+            engine().skipParked(id, position);
+            runtime.wakeAll();
+            return engine().info(id);
+        });
+    }
+
+    private static <T> T call(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (ListenerNotFoundException e) {
+            throw problem(Response.Status.NOT_FOUND, e.getMessage());
+        } catch (ListenerStateException e) {
+            throw problem(Response.Status.CONFLICT, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    private static WebApplicationException problem(Response.Status status, String detail) {
+        return new WebApplicationException(detail, Problem.of(status, detail).toResponse());
+    }
+}

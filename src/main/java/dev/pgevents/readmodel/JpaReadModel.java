@@ -1,0 +1,59 @@
+package dev.pgevents.readmodel;
+
+import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.listener.EventListener;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Base of a JPA read model: a listener (make the subclass an {@code @ApplicationScoped} bean)
+ * whose handler writes {@link ProjectedEntity} entities through the {@code pgevents} persistence
+ * unit, in the listener's JTA transaction, so entities and checkpoint commit together. Each batch
+ * ends with a flush and a clear (errors show up at the batch, where the engine can isolate the
+ * failing event; memory stays flat during a catch-up). {@link #reset} to 0 deletes every row of
+ * {@link #entities()}; a reset to a later position keeps the rows (the stale check makes the
+ * replay of already applied events a no-op); override it for anything else.
+ */
+public abstract class JpaReadModel implements EventListener {
+
+    @PersistenceContext(unitName = "pgevents")
+    protected EntityManager em;
+
+    /** The entity classes of this read model (cleared by a reset to 0). */
+    protected abstract List<Class<? extends ProjectedEntity>> entities();
+
+    @Override
+    public void endBatch() {
+        em.flush();
+        em.clear();
+    }
+
+    @Override
+    public void reset(long position) {
+        if (position == 0) {
+            for (Class<? extends ProjectedEntity> type : entities()) {
+                em.createQuery("DELETE FROM " + em.getMetamodel().entity(type).getName()).executeUpdate();
+            }
+        }
+    }
+
+    protected <T extends ProjectedEntity> T create(Class<T> type, Object id, RecordedEvent event, Supplier<T> factory) {
+        return Projections.create(em, type, id, event, factory);
+    }
+
+    protected <T extends ProjectedEntity> boolean update(Class<T> type, Object id, RecordedEvent event, Consumer<T> change) {
+        return Projections.update(em, type, id, event, change);
+    }
+
+    protected <T extends ProjectedEntity> boolean upsert(Class<T> type, Object id, RecordedEvent event, Supplier<T> factory,
+                                                         Consumer<T> change) {
+        return Projections.upsert(em, type, id, event, factory, change);
+    }
+
+    protected <T extends ProjectedEntity> boolean delete(Class<T> type, Object id, RecordedEvent event) {
+        return Projections.delete(em, type, id, event);
+    }
+}
