@@ -20,7 +20,8 @@ import org.jboss.arquillian.core.spi.LoadableExtension;
  */
 public class TestEnvironmentExtension implements LoadableExtension {
 
-    public static final String DATABASE = "pgevents_it";
+    /** The integration tests' database; a property so that parallel runs on one server keep apart. */
+    public static final String DATABASE = System.getProperty("pgevents.it.database", "pgevents_it");
 
     @Override
     public void register(ExtensionBuilder builder) {

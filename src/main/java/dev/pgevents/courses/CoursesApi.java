@@ -6,7 +6,11 @@ import dev.pgevents.http.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import dev.pgevents.readmodel.ReadYourWrites;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -18,11 +22,13 @@ import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.net.URI;
+import java.util.List;
 
 /**
- * The commands of the courses domain over HTTP: each request becomes a slice's decision, run by the
- * decision maker. A success answers with {@code Event-Position}, the global position of the last
- * event appended, which a client passes as {@code ?minPosition=} to read its own writes.
+ * The courses domain over HTTP. Each command becomes a slice's decision, run by the decision
+ * maker; a success answers with {@code Event-Position}, the global position of the event appended.
+ * Each query reads a JPA read model; with {@code ?minPosition=N} it first waits until that read
+ * model handled position N (read-your-writes), else 503.
  */
 @Path("api")
 @ApplicationScoped
@@ -34,6 +40,40 @@ public class CoursesApi {
 
     @Inject
     DecisionMaker decisions;
+
+    @Inject
+    CourseCatalog catalog;
+
+    @Inject
+    StudentDirectory students;
+
+    @Inject
+    ReadYourWrites readYourWrites;
+
+    @GET
+    @Path("courses/{courseId}")
+    public CourseCatalog.CourseSummary course(@PathParam("courseId") String courseId,
+                                              @QueryParam("minPosition") String minPosition) {
+        String id = Inputs.id("courseId", courseId);
+        awaitRead(CourseCatalog.ID, minPosition);
+        return catalog.find(id).orElseThrow(() -> new NotFoundException("course " + id + " does not exist"));
+    }
+
+    @GET
+    @Path("courses")
+    public List<CourseCatalog.CourseSummary> courses(@QueryParam("minPosition") String minPosition) {
+        awaitRead(CourseCatalog.ID, minPosition);
+        return catalog.all();
+    }
+
+    @GET
+    @Path("students/{studentId}")
+    public StudentDirectory.StudentSummary student(@PathParam("studentId") String studentId,
+                                                   @QueryParam("minPosition") String minPosition) {
+        String id = Inputs.id("studentId", studentId);
+        awaitRead(StudentDirectory.ID, minPosition);
+        return students.find(id).orElseThrow(() -> new NotFoundException("student " + id + " is not registered"));
+    }
 
     @POST
     @Path("courses")
@@ -81,6 +121,12 @@ public class CoursesApi {
     @Consumes(MediaType.WILDCARD)
     public Response unsubscribe(@PathParam("courseId") String courseId, @PathParam("studentId") String studentId) {
         return noContent(decide(UnsubscribeStudent.of(courseId, studentId)));
+    }
+
+    private void awaitRead(String readModel, String minPosition) {
+        if (minPosition != null) {
+            readYourWrites.await(readModel, Inputs.position("minPosition", minPosition));
+        }
     }
 
     private long decide(Decision decision) {

@@ -41,6 +41,18 @@ final class Inputs {
         return value;
     }
 
+    static long position(String field, String value) {
+        try {
+            long position = Long.parseLong(value);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadRequestException(field + " must be a non-negative integer");
+    }
+
     static int capacity(String field, Integer value) {
         if (value == null) {
             throw new BadRequestException(field + " is required");

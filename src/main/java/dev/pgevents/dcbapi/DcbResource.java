@@ -2,11 +2,11 @@ package dev.pgevents.dcbapi;
 
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreException;
+import dev.pgevents.eventstore.EventValidationException;
 import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.EventValidationException;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.http.Problem;
-import jakarta.annotation.Resource;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,7 +37,11 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
+import dev.pgevents.eventstore.AppendConditionFailed;
+import dev.pgevents.eventstore.EventStoreException;
+import dev.pgevents.eventstore.EventValidationException;
+import dev.pgevents.eventstore.RawEvent;
+import java.util.LinkedHashSet;
 
 /**
  * The event store over HTTP (docs/http-api.md): {@code GET /dcb/read} and {@code POST /dcb/append}
@@ -54,11 +58,6 @@ public class DcbResource {
 
     @Inject
     EventStore store;
-
-    @Resource(lookup = "jdbc/pgevents")
-    DataSource dataSource;
-
-    private volatile RawAppender appender;
 
     /**
      * Events matching the query, streamed from a database cursor as a JSON array. The cursor is
@@ -148,24 +147,25 @@ public class DcbResource {
         } catch (DcbBadRequest e) {
             return problem(e);
         }
-        List<Long> positions;
+        boolean conditionFailed = false;
         try {
-            positions = appender().append(request.events(), request.condition());
-        } catch (SQLException e) {
-            return sqlProblem(e);
+            store.appendRaw(request.events().stream().map(DcbResource::raw).toList(), request.condition());
+        } catch (AppendConditionFailed e) {
+            conditionFailed = true;
+        } catch (EventValidationException e) {
+            return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
+        } catch (EventStoreException e) {
+            return e.getCause() instanceof SQLException sql ? sqlProblem(sql) : unavailable("append", e);
         }
         long micros = (System.nanoTime() - start) / 1000;
-        String json = "{\"durationInMicroseconds\":" + micros + ",\"appendConditionFailed\":" + positions.isEmpty() + "}";
+        String json = "{\"durationInMicroseconds\":" + micros + ",\"appendConditionFailed\":" + conditionFailed + "}";
         return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    private RawAppender appender() {
-        RawAppender a = appender;
-        if (a == null) {
-            a = new RawAppender(dataSource);
-            appender = a;
-        }
-        return a;
+    /** A text {@code data} is stored as a JSON string, marked in the metadata to read back unchanged. */
+    private static RawEvent raw(DcbEvent e) {
+        return new RawEvent(e.id(), e.type(), new LinkedHashSet<>(e.tags()), e.payload(),
+                e.text() ? DataCodec.TEXT_METADATA : DataCodec.JSON_METADATA);
     }
 
     private static Response problem(DcbBadRequest e) {

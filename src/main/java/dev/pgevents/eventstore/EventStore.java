@@ -20,6 +20,13 @@ public interface EventStore {
     /** Appends facts that need no decision (still ordered against conditions that match them). */
     List<AppendedEvent> append(List<NewEvent> events);
 
+    /**
+     * Appends events given as stored (type and tags as strings, JSON text), by the same statement
+     * and lock protocol as {@link #append(List, AppendCondition)}; a null condition appends
+     * unconditionally. The returned events carry no Java event ({@code event() == null}).
+     */
+    List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition);
+
     /** Convenience: unconditional append of events with random ids and empty metadata. */
     default List<AppendedEvent> appendEvents(Event... events) {
         return append(java.util.Arrays.stream(events).map(NewEvent::of).toList());

@@ -2,6 +2,7 @@ package dev.pgevents.http;
 
 import dev.pgevents.decision.DecisionConflictException;
 import dev.pgevents.decision.DecisionRejected;
+import dev.pgevents.readmodel.ReadYourWrites;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -89,6 +90,16 @@ public final class ProblemMappers {
             LOG.warning(e.getMessage());
             return Problem.typed("/problems/conflict", Response.Status.CONFLICT, "Concurrent modification",
                     "the command conflicted with concurrent changes " + e.attempts() + " times; retry it").toResponse();
+        }
+    }
+
+    /** A read with {@code minPosition} whose read model stayed behind: 503, try again shortly. */
+    @Provider
+    public static class ReadModelBehindMapper implements ExceptionMapper<ReadYourWrites.ReadModelBehind> {
+        @Override
+        public Response toResponse(ReadYourWrites.ReadModelBehind e) {
+            return Response.fromResponse(Problem.typed("/problems/read-model-behind", Response.Status.SERVICE_UNAVAILABLE,
+                    "Read model behind", e.getMessage()).toResponse()).header("Retry-After", 1).build();
         }
     }
 

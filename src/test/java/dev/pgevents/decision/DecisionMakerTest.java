@@ -335,6 +335,11 @@ class DecisionMakerTest {
         }
 
         @Override
+        public List<AppendedEvent> appendRaw(List<dev.pgevents.eventstore.RawEvent> events, AppendCondition condition) {
+            return delegate.appendRaw(events, condition);
+        }
+
+        @Override
         public EventStream<RecordedEvent> read(EventQuery query, ReadOptions options) {
             return delegate.read(query, options);
         }

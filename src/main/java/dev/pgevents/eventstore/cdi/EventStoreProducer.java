@@ -3,20 +3,24 @@ package dev.pgevents.eventstore.cdi;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.EventTypes;
+import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Builds the application's {@link EventStore} on the {@code jdbc/pgevents} data source, with a
  * registry holding every {@link EventTypes} contribution (CDI beans of the domain).
+ * Each append fires {@link EventsAppended} (see {@link NotifyingEventStore}).
  * Config: {@code pgevents.read.fetch-size} (rows per cursor round trip, default 500).
  */
 @ApplicationScoped
@@ -42,9 +46,16 @@ public class EventStoreProducer {
         return registry;
     }
 
+    @Inject
+    Event<EventsAppended> appended;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
     @Produces
     @ApplicationScoped
     public EventStore eventStore(EventTypeRegistry registry) {
-        return new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize);
+        return new NotifyingEventStore(new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize,
+                () -> transactions.getTransactionKey() != null), appended);
     }
 }

@@ -17,6 +17,7 @@ import dev.pgevents.eventstore.InvalidAppendException;
 import dev.pgevents.eventstore.InvalidQueryException;
 import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.NewEvent;
+import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.eventstore.StoredEvent;
@@ -29,6 +30,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,13 +60,25 @@ public final class JdbcEventStore implements EventStore {
     private final EventTypeRegistry registry;
     private final EventSerializer serializer;
     private final int fetchSize;
+    private final BooleanSupplier inGlobalTransaction;
 
     public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer) {
-        this(dataSource, registry, serializer, DEFAULT_FETCH_SIZE);
+        this(dataSource, registry, serializer, DEFAULT_FETCH_SIZE, () -> false);
     }
 
+    public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer, int fetchSize) {
+        this(dataSource, registry, serializer, fetchSize, () -> false);
+    }
+
+    /**
+     * @param inGlobalTransaction whether a container (JTA) transaction is active on this thread:
+     *                            then the store never touches auto-commit, commit or rollback (a
+     *                            JTA connection handle may report auto-commit true and refuses
+     *                            the change); otherwise an auto-commit connection gets a local
+     *                            transaction of its own per operation
+     */
     public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer,
-                          int fetchSize) {
+                          int fetchSize, BooleanSupplier inGlobalTransaction) {
         if (dataSource == null || registry == null || serializer == null) {
             throw new IllegalArgumentException("dataSource, registry and serializer are required");
         }
@@ -75,6 +89,7 @@ public final class JdbcEventStore implements EventStore {
         this.registry = registry;
         this.serializer = serializer;
         this.fetchSize = fetchSize;
+        this.inGlobalTransaction = inGlobalTransaction;
     }
 
     @Override
@@ -89,47 +104,78 @@ public final class JdbcEventStore implements EventStore {
         if (condition == null) {
             throw new InvalidAppendException("condition is null (use append(events) for an unconditional append)");
         }
-        return doAppend(events, condition);
+        return appendTyped(events, condition);
     }
 
     @Override
     public List<AppendedEvent> append(List<NewEvent> events) {
-        return doAppend(events, null);
+        return appendTyped(events, null);
     }
 
-    private record Row(NewEvent source, String type, Set<String> tags, String payload, String metadata) {
+    @Override
+    public List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition) {
+        checkNotEmpty(events);
+        List<Long> positions = insert(events, condition);
+        List<AppendedEvent> out = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            RawEvent r = events.get(i);
+            out.add(new AppendedEvent(positions.get(i), r.eventId(), r.type(), r.tags(), null, null));
+        }
+        return out;
     }
 
-    private List<AppendedEvent> doAppend(List<NewEvent> events, AppendCondition condition) {
+    private List<AppendedEvent> appendTyped(List<NewEvent> events, AppendCondition condition) {
+        checkNotEmpty(events);
+        List<RawEvent> rows = new ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            rows.add(new RawEvent(e.eventId(), registry.typeName(e.event().getClass()), registry.tagsOf(e.event()),
+                    serialize(e.event()), serializeMetadata(e.metadata())));
+        }
+        List<Long> positions = insert(rows, condition);
+        List<AppendedEvent> out = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            RawEvent r = rows.get(i);
+            NewEvent source = events.get(i);
+            out.add(new AppendedEvent(positions.get(i), r.eventId(), r.type(), r.tags(), source.event(), source.metadata()));
+        }
+        return out;
+    }
+
+    private static void checkNotEmpty(List<?> events) {
         if (events == null || events.isEmpty()) {
             throw new InvalidAppendException("nothing to append: the event list is " + (events == null ? "null" : "empty"));
         }
-        List<Row> rows = new ArrayList<>(events.size());
-        LockKeys keys = new LockKeys();
-        for (NewEvent e : events) {
+        for (Object e : events) { // not contains(null): immutable lists throw on it
             if (e == null) {
                 throw new InvalidAppendException("an event to append is null");
             }
-            String type = registry.typeName(e.event().getClass());
-            Set<String> tags = registry.tagsOf(e.event());
-            rows.add(new Row(e, type, tags, serialize(e.event()), serializeMetadata(e.metadata())));
-            keys.writer(type, tags);
+        }
+    }
+
+    /**
+     * Appends the rows in one transaction and one round trip: the lock statement (shared writer
+     * keys of every event, exclusive keys of the condition, the watermark mark), then the insert,
+     * which checks the condition. They are two statements, so the insert (and its check) gets a
+     * snapshot taken AFTER the locks were granted. Returns the positions in row order.
+     */
+    private List<Long> insert(List<RawEvent> rows, AppendCondition condition) {
+        LockKeys keys = new LockKeys();
+        for (RawEvent r : rows) {
+            keys.writer(r.type(), r.tags());
         }
         if (condition != null) {
             keys.condition(condition.failIfEventsMatch());
         }
-        // One round trip: the lock statement, then the insert. They are two statements, so the
-        // insert (and its condition check) gets a snapshot taken AFTER the locks were granted.
         SqlBuilder sql = new SqlBuilder();
         sql.append(LOCK_SQL_PARAMS + "; ");
         sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
         sql.param(true);
         if (rows.size() == 1) {
-            Row r = rows.get(0);
+            RawEvent r = rows.get(0);
             sql.append("INSERT INTO es_event (event_id, type, tags, payload, metadata)"
                     + " SELECT ?::uuid, ?, ?::text[], ?::jsonb, ?::jsonb");
-            sql.param(r.source.eventId()).param(r.type).arrayParam("text", r.tags.toArray(new String[0]))
-                    .param(r.payload).param(r.metadata);
+            sql.param(r.eventId()).param(r.type()).arrayParam("text", r.tags().toArray(new String[0]))
+                    .param(r.payloadJson()).param(r.metadataJson());
         } else {
             sql.append("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
                     + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.tags::text[], e.payload::jsonb, e.metadata::jsonb"
@@ -141,12 +187,12 @@ public final class JdbcEventStore implements EventStore {
             String[] payloads = new String[rows.size()];
             String[] metadata = new String[rows.size()];
             for (int i = 0; i < rows.size(); i++) {
-                Row r = rows.get(i);
-                ids[i] = r.source.eventId();
-                types[i] = r.type;
-                tags[i] = arrayLiteral(r.tags);
-                payloads[i] = r.payload;
-                metadata[i] = r.metadata;
+                RawEvent r = rows.get(i);
+                ids[i] = r.eventId();
+                types[i] = r.type();
+                tags[i] = arrayLiteral(r.tags());
+                payloads[i] = r.payloadJson();
+                metadata[i] = r.metadataJson();
             }
             sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("text", tags)
                     .arrayParam("text", payloads).arrayParam("text", metadata);
@@ -181,12 +227,11 @@ public final class JdbcEventStore implements EventStore {
             if (positions.size() != rows.size()) {
                 throw new IllegalStateException("inserted " + positions.size() + " of " + rows.size() + " events");
             }
-            List<AppendedEvent> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                out.add(new AppendedEvent(positions.get(r.source.eventId()), r.source.eventId(), r.type, r.tags,
-                        r.source.event(), r.source.metadata()));
+            List<Long> inOrder = new ArrayList<>(rows.size());
+            for (RawEvent r : rows) {
+                inOrder.add(positions.get(r.eventId()));
             }
-            return out;
+            return inOrder;
         }, "append");
     }
 
@@ -307,7 +352,7 @@ public final class JdbcEventStore implements EventStore {
         boolean local = false;
         try {
             c = dataSource.getConnection();
-            local = c.getAutoCommit();
+            local = needsLocalTransaction(c);
             if (local) {
                 c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
             }
@@ -420,7 +465,7 @@ public final class JdbcEventStore implements EventStore {
 
     private <T> T inTransaction(SqlWork<T> work, String what) {
         try (Connection c = dataSource.getConnection()) {
-            boolean local = c.getAutoCommit();
+            boolean local = needsLocalTransaction(c);
             if (local) {
                 c.setAutoCommit(false);
             }
@@ -447,6 +492,10 @@ public final class JdbcEventStore implements EventStore {
         } catch (SQLException e) {
             throw translate(e, what);
         }
+    }
+
+    private boolean needsLocalTransaction(Connection c) throws SQLException {
+        return !inGlobalTransaction.getAsBoolean() && c.getAutoCommit();
     }
 
     static RuntimeException translate(SQLException e, String what) {

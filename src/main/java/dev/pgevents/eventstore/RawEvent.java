@@ -1,0 +1,45 @@
+package dev.pgevents.eventstore;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An event to append as it is stored: a type name and tags as strings, the payload and metadata as
+ * JSON text. For boundaries that carry events no Java class describes (the HTTP API); domain code
+ * appends typed {@link Event}s.
+ *
+ * @param metadataJson a JSON object in the shape of {@link Metadata}, or null for none
+ */
+public record RawEvent(UUID eventId, String type, Set<String> tags, String payloadJson, String metadataJson) {
+
+    public RawEvent {
+        if (eventId == null) {
+            throw new InvalidAppendException("event id is null");
+        }
+        Limits.checkType(type);
+        tags = checkedTags(tags);
+        if (payloadJson == null) {
+            throw new InvalidAppendException("payload of a " + type + " event is null");
+        }
+        if (metadataJson == null) {
+            metadataJson = "{}";
+        }
+    }
+
+    private static Set<String> checkedTags(Collection<String> tags) {
+        if (tags == null) {
+            throw new InvalidTagException("tags are null (use an empty set for none)");
+        }
+        if (tags.size() > Limits.MAX_TAGS_PER_EVENT) {
+            throw new InvalidTagException("an event has " + tags.size() + " tags, the limit is " + Limits.MAX_TAGS_PER_EVENT);
+        }
+        Set<String> inOrder = new LinkedHashSet<>(); // stored in the order given, duplicates dropped
+        for (String tag : tags) {
+            inOrder.add(Limits.checkTag(tag));
+        }
+        return Collections.unmodifiableSet(inOrder);
+    }
+}
