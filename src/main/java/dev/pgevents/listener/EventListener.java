@@ -26,6 +26,14 @@ public interface EventListener {
     void handle(RecordedEvent event) throws Exception;
 
     /**
+     * Called before the events of a batch are handled, in its transaction, with the batch (decoded,
+     * unknown types skipped): e.g. load every entity the batch touches with one query. Throwing
+     * fails the batch; the engine then handles its events one by one. Default: nothing.
+     */
+    default void beforeBatch(java.util.List<RecordedEvent> events) throws Exception {
+    }
+
+    /**
      * Called at the end of each batch, inside its transaction, after the last {@link #handle}:
      * e.g. flush a JPA persistence context so a constraint violation is reported here, where the
      * engine can isolate the failing event, rather than at commit. Default: nothing.

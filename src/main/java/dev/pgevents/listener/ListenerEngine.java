@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -280,28 +279,60 @@ public final class ListenerEngine {
 
         long handlerNanos = 0;
         ReadResult result;
+        List<StoredEvent> raws = new ArrayList<>();
         try (EventStream<StoredEvent> events = store.readRaw(r.listener.query(), options)) {
-            Iterator<StoredEvent> it = events.stream().iterator();
-            while (it.hasNext()) {
-                StoredEvent raw = it.next();
-                long t0 = System.nanoTime();
-                try {
-                    RecordedEvent event = decoder.apply(raw, r.listener.unknownTypes());
-                    if (event != null) {
-                        r.listener.handle(event);
-                    }
-                } catch (Exception | LinkageError | AssertionError e) {
-                    a.failedPosition = raw.position();
-                    a.failedEvent = raw;
+            events.stream().forEach(raws::add);
+            result = events.result();
+        }
+        List<RecordedEvent> decoded = new ArrayList<>(raws.size());
+        for (int i = 0; i < raws.size(); i++) {
+            StoredEvent raw = raws.get(i);
+            try {
+                decoded.add(decoder.apply(raw, r.listener.unknownTypes()));
+            } catch (RuntimeException e) {
+                a.failedPosition = raw.position();
+                a.failedEvent = raw;
+                a.error = e;
+                a.handledBefore = i;
+                throw new HandlerFailed(e);
+            }
+        }
+        if (!raws.isEmpty()) {
+            long t0 = System.nanoTime();
+            try {
+                r.listener.beforeBatch(decoded.stream().filter(Objects::nonNull).toList());
+            } catch (Exception e) {
+                if (raws.size() == 1) {
+                    a.failedPosition = raws.get(0).position();
+                    a.failedEvent = raws.get(0);
                     a.error = e;
-                    a.handledBefore = a.handled;
+                    a.handledBefore = 0;
                     throw new HandlerFailed(e);
                 }
-                handlerNanos += System.nanoTime() - t0;
-                a.handled++;
-                a.lastPosition = raw.position();
+                a.handled = raws.size(); // not attributable: isolate the events one by one
+                a.lastPosition = raws.get(raws.size() - 1).position();
+                throw new ListenerStateException("listener " + id + ": beforeBatch failed: " + e, e);
             }
-            result = events.result();
+            handlerNanos += System.nanoTime() - t0;
+        }
+        for (int i = 0; i < raws.size(); i++) {
+            StoredEvent raw = raws.get(i);
+            RecordedEvent event = decoded.get(i);
+            long t0 = System.nanoTime();
+            try {
+                if (event != null) {
+                    r.listener.handle(event);
+                }
+            } catch (Exception | LinkageError | AssertionError e) {
+                a.failedPosition = raw.position();
+                a.failedEvent = raw;
+                a.error = e;
+                a.handledBefore = a.handled;
+                throw new HandlerFailed(e);
+            }
+            handlerNanos += System.nanoTime() - t0;
+            a.handled++;
+            a.lastPosition = raw.position();
         }
         if (a.handled > 0) {
             long t0 = System.nanoTime();

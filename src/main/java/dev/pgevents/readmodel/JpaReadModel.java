@@ -4,7 +4,11 @@ import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.listener.EventListener;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.metamodel.EntityType;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -38,6 +42,22 @@ public abstract class JpaReadModel implements EventListener {
                 em.createQuery("DELETE FROM " + em.getMetamodel().entity(type).getName()).executeUpdate();
             }
         }
+    }
+
+    /**
+     * Loads the entities with these ids into the persistence context with one query, so the
+     * {@code em.find} calls of the batch's handlers need no round trip. Call it from
+     * {@link #beforeBatch} with the ids the batch touches.
+     */
+    protected <T extends ProjectedEntity> void preload(Class<T> type, Collection<?> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        EntityType<T> entity = em.getMetamodel().entity(type);
+        String idName = entity.getId(entity.getIdType().getJavaType()).getName();
+        em.createQuery("SELECT e FROM " + entity.getName() + " e WHERE e." + idName + " IN :ids", type)
+                .setParameter("ids", ids instanceof Set<?> ? ids : new HashSet<>(ids))
+                .getResultList();
     }
 
     protected <T extends ProjectedEntity> T create(Class<T> type, Object id, RecordedEvent event, Supplier<T> factory) {

@@ -46,6 +46,35 @@ public class ItAppender {
         return out;
     }
 
+    @jakarta.annotation.Resource
+    jakarta.transaction.TransactionSynchronizationRegistry synchronizations;
+
+    /** Appends like {@link #append} and returns the nanoTime at which the append's transaction committed. */
+    @Transactional(rollbackOn = Exception.class)
+    public long[] appendTimed(Event event) {
+        long[] out = new long[2];
+        synchronizations.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                out[1] = System.nanoTime();
+            }
+        });
+        out[0] = append(event).get(0).position();
+        return out;
+    }
+
+    /** Appends the events in one transaction without announcing them (bulk loading for the benchmark). */
+    @Transactional(rollbackOn = Exception.class)
+    public long appendBulk(List<Event> events) {
+        List<dev.pgevents.eventstore.NewEvent> batch = events.stream().map(dev.pgevents.eventstore.NewEvent::of).toList();
+        List<AppendedEvent> out = store().append(batch);
+        return out.get(out.size() - 1).position();
+    }
+
     /** An append this node does not announce (as if another node appended). */
     @Transactional(rollbackOn = Exception.class)
     public List<AppendedEvent> appendUnannounced(Event... events) {

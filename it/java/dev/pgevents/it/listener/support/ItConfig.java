@@ -12,6 +12,7 @@ public class ItConfig implements ConfigSource {
 
     static final Map<String, String> VALUES = Map.of(
             "pgevents.listener.it-counters.poll-interval", "5s",
+            "pgevents.listener.it-bench.poll-interval", "5s",
             "pgevents.listener.it-failing.poll-interval", "200ms",
             "pgevents.listener.it-failing.retry.max-attempts", "2",
             "pgevents.listener.it-failing.retry.backoff-min", "10ms",

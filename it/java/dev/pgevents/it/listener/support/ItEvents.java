@@ -19,6 +19,10 @@ public sealed interface ItEvents extends Event {
     record NameClaimed(@Tag("name") String name) implements ItEvents {
     }
 
+    /** The benchmark's event. */
+    record Benched(@Tag("bench") String counter, long amount) implements ItEvents {
+    }
+
     /** Registers the test events with the application's store. */
     @ApplicationScoped
     class Types implements EventTypes {

@@ -103,8 +103,11 @@ public class ListenerRuntime {
     private JdbcEventStore store;
     private String node;
     private final Map<String, AtomicBoolean> wakePending = new ConcurrentHashMap<>();
-    /** Set by every wake-up; a pass that ends with it set runs again (a wake-up never gets lost to a busy pass). */
-    private final Map<String, AtomicBoolean> dirty = new ConcurrentHashMap<>();
+    /**
+     * Counts wake-ups; a pass that sees it changed while it ran runs again, so a wake-up that met a
+     * busy pass (which may have read the store before the commit) is never lost.
+     */
+    private final Map<String, AtomicLong> wakeUps = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> errorsLogged = new ConcurrentHashMap<>();
     private final AtomicBoolean notifyPending = new AtomicBoolean();
     private final AtomicBoolean notifyScheduled = new AtomicBoolean();
@@ -130,7 +133,7 @@ public class ListenerRuntime {
             }
             engine.register(listener);
             wakePending.put(listener.id(), new AtomicBoolean());
-            dirty.put(listener.id(), new AtomicBoolean());
+            wakeUps.put(listener.id(), new AtomicLong());
             metrics.register(listener.id(), this::lag);
             long interval = s.pollInterval().toMillis();
             timerService.createIntervalTimer(Math.min(interval, 200), interval, new TimerConfig(POLL + listener.id(), false));
@@ -213,7 +216,7 @@ public class ListenerRuntime {
             return;
         }
         if (delayMillis == 0) {
-            dirty.get(id).set(true);
+            wakeUps.get(id).incrementAndGet();
         }
         if (running && pending.compareAndSet(false, true)) {
             try {
@@ -248,21 +251,21 @@ public class ListenerRuntime {
     }
 
     private void pass(String id) {
-        AtomicBoolean woken = dirty.get(id);
+        AtomicLong woken = wakeUps.get(id);
         if (woken == null) {
             return;
         }
         try {
-            woken.set(false);
+            long seen = woken.get();
             PassResult result = engine.runPass(id);
             errorsLogged.computeIfAbsent(id, k -> new AtomicLong()).set(0);
             switch (result.kind()) {
-                case BUSY -> { } // the running pass sees the wake-up flag when it ends
+                case BUSY -> { } // the running pass sees the wake-up count changed when it ends
                 case MORE -> wake(id, 0);
                 case RETRY_LATER -> wake(id, result.delay().toMillis());
                 case CAUGHT_UP -> {
-                    if (woken.get()) {
-                        wake(id, 0); // events committed while this pass ran
+                    if (woken.get() != seen) {
+                        wake(id, 0); // woken while this pass ran: it may have read before that commit
                     }
                 }
                 default -> { }
