@@ -2,6 +2,7 @@ package dev.pgevents.http;
 
 import dev.pgevents.decision.DecisionConflictException;
 import dev.pgevents.decision.DecisionRejected;
+import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.readmodel.ReadYourWrites;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
@@ -100,6 +101,19 @@ public final class ProblemMappers {
         public Response toResponse(ReadYourWrites.ReadModelBehind e) {
             return Response.fromResponse(Problem.typed("/problems/read-model-behind", Response.Status.SERVICE_UNAVAILABLE,
                     "Read model behind", e.getMessage()).toResponse()).header("Retry-After", 1).build();
+        }
+    }
+
+    /** PostgreSQL failed or is unreachable under the event store: 503, logged with an incident id. */
+    @Provider
+    public static class EventStoreAccessMapper implements ExceptionMapper<EventStoreAccessException> {
+        @Override
+        public Response toResponse(EventStoreAccessException e) {
+            String incident = UUID.randomUUID().toString();
+            LOG.log(Level.WARNING, "Event store unavailable, incident " + incident, e);
+            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                    "the event store is not available; incident " + incident + " is in the server log").toResponse())
+                    .header("Retry-After", 1).build();
         }
     }
 
