@@ -27,6 +27,9 @@ public class BenchReadModel extends JpaReadModel {
     /** position of the last event of a committed batch -> System.nanoTime() of its commit */
     public static final Map<Long, Long> COMMITTED = new ConcurrentHashMap<>();
 
+    /** position of the first event of a batch -> System.nanoTime() when the batch had been read */
+    public static final Map<Long, Long> READ = new ConcurrentHashMap<>();
+
     @Resource(lookup = "jdbc/pgevents-nontx")
     DataSource nonTx;
 
@@ -57,6 +60,9 @@ public class BenchReadModel extends JpaReadModel {
 
     @Override
     public void beforeBatch(List<RecordedEvent> events) {
+        if (!events.isEmpty()) {
+            READ.put(events.get(0).position(), System.nanoTime());
+        }
         preload(BenchCounter.class, events.stream().map(e -> ((ItEvents.Benched) e.event()).counter())
                 .collect(java.util.stream.Collectors.toSet()));
     }
