@@ -7,8 +7,9 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 
 /**
- * Wakes this node's listeners when an append committed: the observer runs only after a
- * successful commit of the appending JTA transaction (never for a rollback).
+ * Wakes this node's listeners whose query matches the appended events when the append committed:
+ * the observer runs only after a successful commit of the appending JTA transaction (never for a
+ * rollback).
  */
 @ApplicationScoped
 public class AppendWakeUp {
@@ -17,6 +18,6 @@ public class AppendWakeUp {
     ListenerRuntime runtime;
 
     void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventsAppended appended) {
-        runtime.appended(appended.lastPosition());
+        runtime.appended(appended);
     }
 }

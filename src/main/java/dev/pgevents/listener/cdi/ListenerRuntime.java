@@ -1,7 +1,9 @@
 package dev.pgevents.listener.cdi;
 
 import dev.pgevents.decision.Transactions;
+import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.EventTypeRegistry;
+import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.listener.EventListener;
@@ -185,12 +187,27 @@ public class ListenerRuntime {
 
     // ----------------------------------------------------------------------------------- wake-ups
 
-    /** Events were committed on this node: wake every listener, and tell the other nodes once. */
-    public void appended(long lastPosition) {
+    /**
+     * Events were committed on this node: wake the listeners whose query matches one of them (every
+     * listener when the event does not carry the events), and tell the other nodes once.
+     */
+    public void appended(EventsAppended appended) {
         if (!running) {
             return;
         }
-        wakeAll();
+        if (appended.events().isEmpty()) {
+            wakeAll();
+        } else {
+            for (String id : wakePending.keySet()) {
+                var query = engine.listener(id).query();
+                for (AppendedEvent e : appended.events()) {
+                    if (query.matches(e.type(), e.tags())) {
+                        wake(id, 0);
+                        break;
+                    }
+                }
+            }
+        }
         if (notifications != null) {
             notifyPending.set(true);
             if (notifyScheduled.compareAndSet(false, true)) {
