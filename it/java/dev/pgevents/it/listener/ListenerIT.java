@@ -177,6 +177,14 @@ class ListenerIT {
         assertEquals(poisoned, parked.getJsonObject(0).getJsonNumber("position").longValue());
         assertEquals(2, parked.getJsonObject(0).getInt("attempts"));
 
+        // retry: the stopped listener runs again and gets the event in order; it fails again and stops again
+        HttpResponse<String> retry = admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/" + poisoned + "/retry");
+        assertEquals(200, retry.statusCode(), retry.body());
+        await("the retried event to fail and stop the listener again", Duration.ofSeconds(10),
+                () -> engine.info(FailingListener.ID).status() == ListenerStatus.FAILED
+                        && engine.parked(FailingListener.ID).size() == 1);
+        assertEquals(404, admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/999999999/retry").statusCode());
+
         HttpResponse<String> skip = admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/" + poisoned + "/skip");
         assertEquals(200, skip.statusCode(), skip.body());
         assertEquals("RUNNING", json(skip).asJsonObject().getString("status"));
