@@ -22,6 +22,9 @@ import java.util.List;
 @ApplicationScoped
 public class InlineListeners {
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(InlineListeners.class.getName());
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Inject
     Instance<InlineListener> listeners;
 
@@ -50,6 +53,9 @@ public class InlineListeners {
                 return; // the same append announced twice in one transaction: run once
             }
             transaction.putResource(key(appended.lastPosition()), Boolean.TRUE);
+        } else if (WARNED.compareAndSet(false, true)) {
+            LOG.severe("inline listeners ran for an append outside a JTA transaction: the append committed on its own,"
+                    + " so an inline listener's failure cannot undo it. Append inside a transaction.");
         }
         List<InlineListener> all = listeners.stream().toList();
         Instant now = Instant.now();
