@@ -46,7 +46,8 @@ class PlatformIT {
         assertEquals(200, ready.statusCode(), ready.body());
         JsonObject body = Http.json(ready).asJsonObject();
         assertEquals("UP", body.getString("status"));
-        assertEquals("database", body.getJsonArray("checks").getJsonObject(0).getString("name"));
+        assertTrue(body.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .anyMatch(c -> "database".equals(c.getString("name")) && "UP".equals(c.getString("status"))), body.toString());
         assertEquals(200, root.get("health/live").statusCode());
     }
 

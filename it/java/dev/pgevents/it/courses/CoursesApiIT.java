@@ -128,6 +128,7 @@ class CoursesApiIT {
         assertProblem(400, http.post("api/courses", JSON, "{\"courseId\":\"" + course + "\",\"name\":\"\",\"capacity\":1}"));
         assertProblem(400, http.post("api/courses", JSON, ""));
         assertProblem(400, http.post("api/students", JSON, "{\"studentId\":\"" + "x".repeat(65) + "\",\"name\":\"N\"}"));
+        assertProblem(400, http.post("api/students", JSON, "{\"studentId\":\"s-" + run + "\",\"name\":\"A\\u0000B\"}"));
         assertProblem(400, http.get("api/courses/" + course + "?minPosition=-1"));
         assertProblem(400, http.get("api/courses?minPosition=soon"));
         assertProblem(400, http.put("api/courses/bad%20id/name", JSON, "{\"name\":\"N\"}"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pgevents.it.Http;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -56,8 +57,12 @@ class DcbApiIT {
     @Test
     void withoutCredentialsEveryDcbPathIs401WithABasicChallenge() {
         DcbClient nobody = DcbClient.anonymous(base);
+        Http raw = new Http(base).serverRoot();
+        String all = "read?query=%7B%22items%22%3A%5B%5D%7D";
         for (HttpResponse<String> r : List.of(nobody.read(all(), null), nobody.append(one(p + "A", "x")),
-                nobody.get("no-such-thing"), nobody.post("append", "text/plain", "x"))) {
+                nobody.get("no-such-thing"), nobody.post("append", "text/plain", "x"),
+                // the same routes spelled with a matrix parameter or an escaped letter
+                raw.get("dcb;x=1/" + all), raw.get("%64cb/" + all))) {
             assertProblem(401, r);
             assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic realm=\"pgevents\""),
                     r.headers().map().toString());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.it.Deployments;
+import dev.pgevents.it.Http;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -34,6 +35,7 @@ class DcbDisabledIT {
             assertDisabled(client.append("{\"events\":[{\"type\":\"T\",\"tags\":[],\"data\":\"x\"}]}"));
             assertDisabled(client.get("no-such-thing"));
         }
+        assertDisabled(new Http(base).serverRoot().get("dcb;x=1/read?query=%7B%22items%22%3A%5B%5D%7D"));
     }
 
     private static void assertDisabled(HttpResponse<String> r) {

@@ -38,6 +38,9 @@ final class Inputs {
         if (value.isBlank() || value.length() > MAX_NAME_LENGTH) {
             throw new BadRequestException(field + " must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
         }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequestException(field + " must not contain control characters");
+        }
         return value;
     }
 

@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.PathSegment;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
@@ -46,11 +47,7 @@ public class DcbAccessFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        if (path.startsWith("/")) {
-            path = path.substring(1);
-        }
-        if (!(path.equals("dcb") || path.startsWith("dcb/"))) {
+        if (!underDcb(request)) {
             return;
         }
         if (!DcbConfig.enabled()) {
@@ -73,6 +70,20 @@ public class DcbAccessFilter implements ContainerRequestFilter {
                     "user " + servletRequest.getUserPrincipal().getName() + " is not in the role " + DcbConfig.ROLE)
                     .toResponse());
         }
+    }
+
+    /**
+     * Whether JAX-RS will route the request under /dcb: judged on the decoded path segments
+     * without matrix parameters, as the matching does ({@code /dcb;x=1/read} and {@code /%64cb/read}
+     * are /dcb too), never on the raw path text.
+     */
+    static boolean underDcb(ContainerRequestContext request) {
+        for (PathSegment segment : request.getUriInfo().getPathSegments(true)) {
+            if (!segment.getPath().isEmpty()) {
+                return "dcb".equals(segment.getPath());
+            }
+        }
+        return false;
     }
 
     /** Validates Basic credentials against the user registry; false when absent or wrong. */

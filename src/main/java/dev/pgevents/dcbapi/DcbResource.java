@@ -37,6 +37,7 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import dev.pgevents.decision.Transactions;
 import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.EventStoreException;
 import dev.pgevents.eventstore.EventValidationException;
@@ -58,6 +59,9 @@ public class DcbResource {
 
     @Inject
     EventStore store;
+
+    @Inject
+    Transactions transactions;
 
     /**
      * Events matching the query, streamed from a database cursor as a JSON array. The cursor is
@@ -149,7 +153,9 @@ public class DcbResource {
         }
         boolean conditionFailed = false;
         try {
-            store.appendRaw(request.events().stream().map(DcbResource::raw).toList(), request.condition());
+            List<RawEvent> events = request.events().stream().map(DcbResource::raw).toList();
+            // A JTA transaction, as a decision's: inline listeners run in it and can fail it.
+            transactions.inNewTransaction(() -> store.appendRaw(events, request.condition()));
         } catch (AppendConditionFailed e) {
             conditionFailed = true;
         } catch (EventValidationException e) {

@@ -11,6 +11,13 @@ public final class Limits {
     public static final int MAX_TAGS_PER_EVENT = 64;
     /** Most items in one query. */
     public static final int MAX_QUERY_ITEMS = 256;
+    /**
+     * Most distinct lock keys one append may take (its events' types and tags, its condition's
+     * keys): every key is an advisory lock held to commit, and PostgreSQL's shared lock table
+     * (max_locks_per_transaction x max_connections, 6,400 by default) serves all sessions. Split
+     * larger imports into several appends.
+     */
+    public static final int MAX_LOCK_KEYS_PER_APPEND = 1000;
 
     private Limits() {
     }

@@ -104,11 +104,20 @@ public final class ProblemMappers {
         }
     }
 
-    /** PostgreSQL failed or is unreachable under the event store: 503, logged with an incident id. */
+    /**
+     * PostgreSQL failed or is unreachable under the event store: 503, logged with an incident id;
+     * except a value PostgreSQL refuses to store (SQLSTATE classes 22 and 54): 400.
+     */
     @Provider
     public static class EventStoreAccessMapper implements ExceptionMapper<EventStoreAccessException> {
         @Override
         public Response toResponse(EventStoreAccessException e) {
+            String state = String.valueOf(e.sqlState());
+            if (state.startsWith("22") || state.startsWith("54")) {
+                // a data exception or "too complex": the request holds a value PostgreSQL cannot store
+                return Problem.of(Response.Status.BAD_REQUEST, "PostgreSQL rejected a value of the request: "
+                        + firstLine(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())).toResponse();
+            }
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.WARNING, "Event store unavailable, incident " + incident, e);
             return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,

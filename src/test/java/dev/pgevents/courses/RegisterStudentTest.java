@@ -23,5 +23,7 @@ class RegisterStudentTest {
     void theRequestIsValidated() {
         assertThrows(BadRequestException.class, () -> new RegisterStudent.Request("s/1", "Ada").toCommand());
         assertThrows(BadRequestException.class, () -> new RegisterStudent.Request("s1", null).toCommand());
+        assertThrows(BadRequestException.class, () -> new RegisterStudent.Request("s1", "A\u0000B").toCommand());
+        assertThrows(BadRequestException.class, () -> new RegisterStudent.Request("s1", "A\nB").toCommand());
     }
 }

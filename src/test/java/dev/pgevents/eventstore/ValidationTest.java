@@ -112,6 +112,16 @@ class ValidationTest {
         assertThrows(InvalidAppendException.class, () -> AppendCondition.failIfAny(null));
         assertThrows(InvalidTagException.class, () -> store.appendEvents(new Opened(null)));
         assertThrows(UnregisteredEventClassException.class, () -> store.appendEvents(new NullTag("x")));
+        // too many lock keys for one transaction: 1,001 events with distinct tags (plus type and "all")
+        List<NewEvent> tooWide = new java.util.ArrayList<>();
+        for (int i = 0; i < Limits.MAX_LOCK_KEYS_PER_APPEND; i++) {
+            tooWide.add(NewEvent.of(new Race("wide-" + i, i)));
+        }
+        InvalidAppendException wide = assertThrows(InvalidAppendException.class, () -> store.append(tooWide));
+        assertTrue(wide.getMessage().contains("lock keys"), wide.getMessage());
+        List<dev.pgevents.eventstore.RawEvent> rawWide = tooWide.stream().map(e -> new dev.pgevents.eventstore.RawEvent(
+                e.eventId(), "Raw", java.util.Set.of("t:" + e.eventId()), "{}", null)).toList();
+        assertThrows(InvalidAppendException.class, () -> store.appendRaw(rawWide, null));
         assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM es_event"), "nothing was appended");
     }
 

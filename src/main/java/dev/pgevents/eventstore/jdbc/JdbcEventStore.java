@@ -17,6 +17,7 @@ import dev.pgevents.eventstore.InvalidAppendException;
 import dev.pgevents.eventstore.InvalidQueryException;
 import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.NewEvent;
+import dev.pgevents.eventstore.Limits;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
@@ -165,6 +166,11 @@ public final class JdbcEventStore implements EventStore {
         }
         if (condition != null) {
             keys.condition(condition.failIfEventsMatch());
+        }
+        if (keys.size() > Limits.MAX_LOCK_KEYS_PER_APPEND) {
+            throw new InvalidAppendException("the append needs " + keys.size() + " lock keys (distinct types and tags of its"
+                    + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
+                    + ": split it into smaller appends");
         }
         SqlBuilder sql = new SqlBuilder();
         sql.append(LOCK_SQL_PARAMS + "; ");
