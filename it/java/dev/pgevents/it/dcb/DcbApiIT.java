@@ -408,6 +408,20 @@ class DcbApiIT {
     }
 
     @Test
+    void aTypeTheApplicationKnowsMustCarryAPayloadItsClassReads() {
+        String course = "course:" + p + "c1";
+        // CourseDefined is an event class of the application: a payload it cannot read is refused
+        HttpResponse<String> refused = dcb.append("{\"events\":[{\"type\":\"CourseDefined\",\"tags\":[\"" + course
+                + "\"],\"data\":\"{\\\"courseId\\\":\\\"c1\\\",\\\"capacity\\\":\\\"many\\\"}\"}]}");
+        assertProblem(400, refused);
+        assertTrue(refused.body().contains("CourseDefined"), refused.body());
+        assertEquals(0, dcb.events(tags(course), null).size(), "nothing was appended");
+        dcb.appendOk("{\"events\":[{\"type\":\"CourseDefined\",\"tags\":[\"" + course
+                + "\"],\"data\":\"{\\\"courseId\\\":\\\"c1\\\",\\\"name\\\":\\\"N\\\",\\\"capacity\\\":3}\"}]}");
+        assertEquals(1, dcb.events(tags(course), null).size());
+    }
+
+    @Test
     void tooManyEventsAndTooLargeBodiesAreRejected() {
         StringBuilder many = new StringBuilder("{\"events\":[");
         for (int i = 0; i <= 10_000; i++) {

@@ -23,7 +23,9 @@ public interface EventStore {
     /**
      * Appends events given as stored (type and tags as strings, JSON text), by the same statement
      * and lock protocol as {@link #append(List, AppendCondition)}; a null condition appends
-     * unconditionally. The returned events carry no Java event ({@code event() == null}).
+     * unconditionally. An event of a type this application registered must carry a payload its
+     * class reads ({@link InvalidAppendException} otherwise); the returned events carry that Java
+     * event, or null for types no class describes.
      */
     List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition);
 

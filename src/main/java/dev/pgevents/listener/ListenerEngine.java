@@ -362,7 +362,8 @@ public final class ListenerEngine {
         return PassResult.of(more ? PassResult.Kind.MORE : PassResult.Kind.CAUGHT_UP, a.handled);
     }
 
-    private static Row lockRow(Connection c, String id) throws SQLException {
+    /** Locks the listener's row; {@code leaseMine}: THIS node holds an unexpired lease (the fence of every step). */
+    private Row lockRow(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT position, status, error_position, attempts,"
                         + " greatest(0, ceil(extract(epoch FROM (retry_at - clock_timestamp())) * 1000))::bigint,"
@@ -377,7 +378,7 @@ public final class ListenerEngine {
                 Long ep = rs.wasNull() ? null : errorPosition;
                 long wait = rs.getLong(5);
                 return new Row(rs.getLong(1), ListenerStatus.valueOf(rs.getString(2)), ep, rs.getInt(4), wait,
-                        rs.getString(6) != null && rs.getBoolean(7));
+                        node.equals(rs.getString(6)) && rs.getBoolean(7));
             }
         }
     }

@@ -116,13 +116,28 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition) {
         checkNotEmpty(events);
+        // A type this application knows must carry a payload its class reads: checked before the
+        // append, so a foreign writer cannot store what every Java reader would then fail on.
+        List<Event> decoded = new ArrayList<>(events.size());
+        for (RawEvent r : events) {
+            decoded.add(registry.classOf(r.type()).map(type -> decodeForAppend(r, type)).orElse(null));
+        }
         List<Long> positions = insert(events, condition);
         List<AppendedEvent> out = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             RawEvent r = events.get(i);
-            out.add(new AppendedEvent(positions.get(i), r.eventId(), r.type(), r.tags(), null, null));
+            out.add(new AppendedEvent(positions.get(i), r.eventId(), r.type(), r.tags(), decoded.get(i), null));
         }
         return out;
+    }
+
+    private Event decodeForAppend(RawEvent r, Class<? extends Event> type) {
+        try {
+            return serializer.deserialize(r.payloadJson(), type);
+        } catch (RuntimeException e) {
+            throw new InvalidAppendException("the payload of a " + r.type() + " event does not read as "
+                    + type.getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     private List<AppendedEvent> appendTyped(List<NewEvent> events, AppendCondition condition) {

@@ -60,6 +60,9 @@ public class InlineListeners {
         List<InlineListener> all = listeners.stream().toList();
         Instant now = Instant.now();
         for (AppendedEvent e : appended.events()) {
+            if (e.event() == null) {
+                continue; // appended raw (over /dcb) with a type no class of this application describes
+            }
             RecordedEvent event = null;
             for (InlineListener listener : all) {
                 if (!listener.query().matches(e.type(), e.tags())) {
