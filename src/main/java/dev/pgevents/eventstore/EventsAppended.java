@@ -8,17 +8,12 @@ import java.util.List;
  * the commit), and inline listeners observe it synchronously to run in the append transaction.
  *
  * @param lastPosition the highest position of the append
- * @param events       the appended events, in order (empty when the firer does not provide them)
+ * @param events       the appended events, in order
  */
 public record EventsAppended(long lastPosition, List<AppendedEvent> events) {
 
     public EventsAppended {
         events = events == null ? List.of() : List.copyOf(events);
-    }
-
-    /** A wake-up without the events. */
-    public EventsAppended(long lastPosition) {
-        this(lastPosition, List.of());
     }
 
     /** The event of an append of these events (at least one). */

@@ -3,9 +3,6 @@ package dev.pgevents.it.listener.support;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventStore;
-import dev.pgevents.eventstore.EventsAppended;
-import dev.pgevents.listener.cdi.InlineListeners;
-import dev.pgevents.listener.cdi.ListenerRuntime;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -18,32 +15,13 @@ import java.util.List;
 @ApplicationScoped
 public class ItAppender {
 
+    /** The application's store bean: it fires EventsAppended, so wake-ups and inline listeners run as in production. */
     @Inject
-    jakarta.enterprise.event.Event<EventsAppended> appended;
-
-    @Inject
-    InlineListeners inline;
-
-    @Inject
-    ListenerRuntime runtime;
-
-    /**
-     * The listener runtime's store instance: the application's store bean fails to append as the
-     * first statement of a JTA transaction under Liberty (DSRA9350E, reported to its owner); this
-     * one joins JTA transactions correctly. Same table, same registry.
-     */
-    private EventStore store() {
-        return runtime.store();
-    }
+    EventStore store;
 
     @Transactional(rollbackOn = Exception.class)
     public List<AppendedEvent> append(Event... events) {
-        List<AppendedEvent> out = store().appendEvents(events);
-        long last = out.get(out.size() - 1).position();
-        if (!inline.alreadyRan(last)) {
-            appended.fire(EventsAppended.of(out));
-        }
-        return out;
+        return store.appendEvents(events);
     }
 
     @jakarta.annotation.Resource
@@ -71,13 +49,26 @@ public class ItAppender {
     @Transactional(rollbackOn = Exception.class)
     public long appendBulk(List<Event> events) {
         List<dev.pgevents.eventstore.NewEvent> batch = events.stream().map(dev.pgevents.eventstore.NewEvent::of).toList();
-        List<AppendedEvent> out = store().append(batch);
+        List<AppendedEvent> out = silentStore().append(batch);
         return out.get(out.size() - 1).position();
     }
 
     /** An append this node does not announce (as if another node appended). */
     @Transactional(rollbackOn = Exception.class)
     public List<AppendedEvent> appendUnannounced(Event... events) {
-        return store().appendEvents(events);
+        return silentStore().appendEvents(events);
+    }
+
+    @jakarta.annotation.Resource(lookup = "jdbc/pgevents")
+    javax.sql.DataSource dataSource;
+
+    @Inject
+    dev.pgevents.eventstore.EventTypeRegistry registry;
+
+    /** A store on the same data source that fires no EventsAppended: what another node's append looks like here. */
+    private EventStore silentStore() {
+        return new dev.pgevents.eventstore.jdbc.JdbcEventStore(dataSource, registry,
+                new dev.pgevents.eventstore.JsonbEventSerializer(), dev.pgevents.eventstore.jdbc.JdbcEventStore.DEFAULT_FETCH_SIZE,
+                () -> synchronizations.getTransactionKey() != null);
     }
 }

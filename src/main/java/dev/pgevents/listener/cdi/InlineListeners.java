@@ -31,29 +31,11 @@ public class InlineListeners {
     @Resource
     TransactionSynchronizationRegistry transaction;
 
-    private static String key(long lastPosition) {
-        return InlineListeners.class.getName() + ":" + lastPosition;
-    }
-
-    /** True if the inline listeners already ran for the append ending at this position in this transaction. */
-    public boolean alreadyRan(long lastPosition) {
-        return transaction.getTransactionKey() != null && transaction.getResource(key(lastPosition)) != null;
-    }
-
     void appended(@Observes EventsAppended appended) {
         if (listeners.isUnsatisfied()) {
             return;
         }
-        if (appended.events().isEmpty()) {
-            throw new IllegalStateException("EventsAppended carries no events, so inline listeners cannot run: the store"
-                    + " must fire EventsAppended.of(appendedEvents) inside the append transaction");
-        }
-        if (transaction.getTransactionKey() != null) {
-            if (transaction.getResource(key(appended.lastPosition())) != null) {
-                return; // the same append announced twice in one transaction: run once
-            }
-            transaction.putResource(key(appended.lastPosition()), Boolean.TRUE);
-        } else if (WARNED.compareAndSet(false, true)) {
+        if (transaction.getTransactionKey() == null && WARNED.compareAndSet(false, true)) {
             LOG.severe("inline listeners ran for an append outside a JTA transaction: the append committed on its own,"
                     + " so an inline listener's failure cannot undo it. Append inside a transaction.");
         }

@@ -121,10 +121,10 @@ public class ListenerRuntime {
         node = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         // The engine's own store instance: same data source, registry and serializer as the
         // application's, so it can decode events per event (a failing decode is the event's failure).
-        DataSource managed = new ManagedTransactionDataSource(dataSource, transactionRegistry);
-        store = new JdbcEventStore(managed, registry, new JsonbEventSerializer(),
-                config.getOptionalValue("pgevents.read.fetch-size", Integer.class).orElse(JdbcEventStore.DEFAULT_FETCH_SIZE));
-        engine = new ListenerEngine(node, transactions, managed, store, store::decode,
+        store = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(),
+                config.getOptionalValue("pgevents.read.fetch-size", Integer.class).orElse(JdbcEventStore.DEFAULT_FETCH_SIZE),
+                () -> transactionRegistry.getTransactionKey() != null);
+        engine = new ListenerEngine(node, transactions, dataSource, store, store::decode,
                 id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)), metrics);
         running = true;
         for (EventListener listener : listeners) {
@@ -171,14 +171,6 @@ public class ListenerRuntime {
 
     public ListenerEngine engine() {
         return engine;
-    }
-
-    /**
-     * An event store on the JTA data source that joins JTA transactions correctly (see
-     * {@link ManagedTransactionDataSource}); the engine reads through it.
-     */
-    public dev.pgevents.eventstore.EventStore store() {
-        return store;
     }
 
     public String node() {
