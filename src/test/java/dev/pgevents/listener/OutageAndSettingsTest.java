@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class OutageAndSettingsTest {
 
     /** A data source that can be switched off, as a database outage. */
-    static final class Switchable implements DataSource {
+    static final class Switchable extends dev.pgevents.testsupport.DataSourceBase {
         final DataSource target;
         final AtomicBoolean down = new AtomicBoolean();
 
@@ -37,44 +37,6 @@ class OutageAndSettingsTest {
                 throw new SQLException("Connection refused (test outage)", "08001");
             }
             return target.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String u, String p) throws SQLException {
-            return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("no");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * physical connection per operation would distort timings). close() on a handle rolls back an
  * open transaction, restores autocommit and returns the connection to the pool.
  */
-public final class PooledDataSource implements DataSource, AutoCloseable {
+public final class PooledDataSource extends DataSourceBase implements AutoCloseable {
 
     private final DataSource target;
     private final Semaphore permits;
@@ -112,43 +112,5 @@ public final class PooledDataSource implements DataSource, AutoCloseable {
                 // closing anyway
             }
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
     }
 }
