@@ -353,6 +353,16 @@ public final class ListenerEngine {
                 ps.setString(3, id);
                 ps.executeUpdate();
             }
+            if (clearError) {
+                // A STOPped listener's failed event is also recorded as parked: once it got
+                // through (after resume), it is no longer a dead letter.
+                try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM es_listener_parked WHERE listener_id = ? AND position = ?")) {
+                    ps.setString(1, id);
+                    ps.setLong(2, errorPosition);
+                    ps.executeUpdate();
+                }
+            }
             r.leaseSureUntil = System.nanoTime() + r.settings.leaseDuration().toNanos() / 2;
         }
         a.handlerNanos = handlerNanos;

@@ -158,6 +158,27 @@ class FailureHandlingTest {
     }
 
     @Test
+    void aStoppedListenerResumedAfterTheFixHandlesTheEventAndLeavesNoDeadLetter() {
+        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
+                FailurePolicy.STOP));
+        ListenerFixture.Recording listener = f.recording("resume", EventQuery.tagged("counter:resume"));
+        engine.register(listener);
+        listener.failWhen = FailureHandlingTest::isPoison;
+        long poison = f.store.appendEvents(new Poison("resume")).get(0).position();
+        long after = f.store.appendEvents(new Counted("resume", 1)).get(0).position();
+
+        runUntil(engine, "resume", p -> p.kind() == PassResult.Kind.STOPPED);
+        assertEquals(1, engine.parked("resume").size());
+
+        listener.failWhen = e -> false; // the handler was fixed
+        engine.resume("resume");
+        runUntil(engine, "resume", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
+        assertEquals(List.of(poison, after), listener.seen(), "the event is handled in order after the resume");
+        assertEquals(List.of(), engine.parked("resume"), "and is no dead letter any more");
+        assertEquals(ListenerStatus.RUNNING, engine.info("resume").status());
+    }
+
+    @Test
     void backoffGrowsByTheMultiplierUpToTheMaximum() {
         ListenerSettings s = ListenerSettings.defaults().withRetry(10, Duration.ofMillis(100), Duration.ofSeconds(1), 3.0,
                 FailurePolicy.PARK);
