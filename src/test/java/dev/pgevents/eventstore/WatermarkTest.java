@@ -57,6 +57,45 @@ class WatermarkTest {
     }
 
     @Test
+    void aWriterMarkThatShowsUpLateDoesNotMoveTheSafePositionBack() throws Exception {
+        DataSource ds = EventStoreFixture.migrated("es_watermark_late_test");
+        EventStore store = store(ds);
+        store.appendEvents(new Opened("a"));
+        store.appendEvents(new Opened("b"));
+        store.appendEvents(new Opened("c"));
+        assertEquals(3, store.safePosition());
+        EventQuery opened = EventQuery.ofTypes("Opened");
+        assertEquals(3, store.safePosition(opened));
+        try (Connection late = ds.getConnection(); java.sql.Statement s = late.createStatement()) {
+            late.setAutoCommit(false);
+            // A writer that read the sequence at 1 and whose mark becomes visible only now: its
+            // positions will be above 3 (it draws them after the mark), so 3 is still safe.
+            // It writes an Opened event: it holds the shared keys of its type, its tag and "all", then its mark.
+            for (long key : new dev.pgevents.eventstore.jdbc.LockKeys().writer("Opened", java.util.Set.of("account:z"))
+                    .entries().keySet()) {
+                s.execute("SELECT pg_advisory_xact_lock_shared(" + (int) (key >>> 32) + ", " + (int) key + ")");
+            }
+            long all = new dev.pgevents.eventstore.jdbc.LockKeys().condition(EventQuery.all()).entries().keySet()
+                    .iterator().next();
+            s.execute("SELECT pg_advisory_xact_lock_shared(1)");
+            assertEquals(1, Sql.queryLong(ds, "SELECT es_safe_position()"), "a fresh computation moves back");
+            assertEquals(1, Sql.queryLong(ds, "SELECT es_safe_position(ARRAY[" + (int) (all >>> 32) + "], ARRAY["
+                    + (int) all + "])"), "for the query too");
+            long type = new dev.pgevents.eventstore.jdbc.LockKeys().condition(opened).entries().keySet().iterator().next();
+            assertEquals(1, Sql.queryLong(ds, "SELECT es_safe_position(ARRAY[" + (int) (type >>> 32) + "], ARRAY["
+                    + (int) type + "])"), "and for the type query");
+            assertEquals(3, store.safePosition(), "the store's safe position does not");
+            assertEquals(3, store.safePosition(EventQuery.all()), "the global one is safe for every query");
+            assertEquals(3, store.safePosition(opened), "nor does a query's");
+            try (EventStream<RecordedEvent> read = store.read(EventQuery.all(), ReadOptions.defaults())) {
+                assertEquals(List.of(1L, 2L, 3L), read.stream().map(RecordedEvent::position).toList(),
+                        "a capped read returns no less than before");
+            }
+            late.rollback();
+        }
+    }
+
+    @Test
     void theQuerySafePositionOnlyWaitsForWritersOfMatchingEvents() throws Exception {
         DataSource ds = EventStoreFixture.migrated("es_watermark_query_test");
         EventStore store = store(ds);

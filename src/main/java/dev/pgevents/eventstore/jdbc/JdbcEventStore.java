@@ -62,6 +62,17 @@ public final class JdbcEventStore implements EventStore {
     private final EventSerializer serializer;
     private final int fetchSize;
     private final BooleanSupplier inGlobalTransaction;
+    /**
+     * The highest safe position returned so far, per set of condition keys (empty: the global
+     * one). A writer reads the sequence before its mark is visible, so a mark can show up below a
+     * safe position already computed, and the next computation comes out lower; the older value
+     * is still safe (its writers' positions are above it), so returning the maximum keeps capped
+     * reads monotonic. Bounded: cleared when it grows past MAX_HIGH_WATER_MARKS query shapes.
+     * Only values computed outside any transaction of the caller count: a session that appended
+     * ignores its own marks, so its value holds for itself alone.
+     */
+    private final Map<List<Long>, Long> safeHighWater = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_HIGH_WATER_MARKS = 10_000;
 
     public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer) {
         this(dataSource, registry, serializer, DEFAULT_FETCH_SIZE, () -> false);
@@ -381,7 +392,7 @@ public final class JdbcEventStore implements EventStore {
             Long cap = null;
             switch (options.consistency()) {
                 case SAFE -> {
-                    cap = safePosition(c, query);
+                    cap = monotonicSafePosition(c, query, local);
                     upper = Math.min(upper, cap);
                 }
                 case LOCKED -> { }
@@ -439,7 +450,8 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public long safePosition() {
         try (Connection c = dataSource.getConnection()) {
-            return safePosition(c);
+            long computed = safePosition(c);
+            return needsLocalTransaction(c) ? highWater(List.of(), computed) : computed;
         } catch (SQLException e) {
             throw translate(e, "safe position");
         }
@@ -451,10 +463,28 @@ public final class JdbcEventStore implements EventStore {
             throw new InvalidQueryException("query is null");
         }
         try (Connection c = dataSource.getConnection()) {
-            return safePosition(c, query);
+            return monotonicSafePosition(c, query, needsLocalTransaction(c));
         } catch (SQLException e) {
             throw translate(e, "safe position");
         }
+    }
+
+    /** @param fresh the connection was in auto-commit: no transaction of the caller, so no own marks */
+    private long monotonicSafePosition(Connection c, EventQuery query, boolean fresh) throws SQLException {
+        long computed = safePosition(c, query);
+        if (!fresh) {
+            return computed;
+        }
+        // a global safe position is safe for every query too
+        long global = safeHighWater.getOrDefault(List.of(), 0L);
+        return Math.max(global, highWater(List.copyOf(new LockKeys().condition(query).entries().keySet()), computed));
+    }
+
+    private long highWater(List<Long> keys, long computed) {
+        if (safeHighWater.size() > MAX_HIGH_WATER_MARKS) {
+            safeHighWater.clear();
+        }
+        return safeHighWater.merge(keys, computed, Math::max);
     }
 
     /** In a statement of its own: the caller's next statement gets a snapshot taken after it. */
