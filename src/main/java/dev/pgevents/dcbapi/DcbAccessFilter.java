@@ -1,9 +1,9 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.http.BasicAuthentication;
 import dev.pgevents.http.Problem;
 import jakarta.annotation.Priority;
 import jakarta.annotation.security.DeclareRoles;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -14,10 +14,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.PathSegment;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Guards every path under /dcb before JAX-RS matches it (so an unknown /dcb path, a wrong method
@@ -39,8 +35,6 @@ import java.util.logging.Logger;
 @DeclareRoles(DcbConfig.ROLE)
 public class DcbAccessFilter implements ContainerRequestFilter {
 
-    private static final Logger LOG = Logger.getLogger(DcbAccessFilter.class.getName());
-    static final String REALM = "pgevents";
 
     @Context
     HttpServletRequest servletRequest;
@@ -58,17 +52,11 @@ public class DcbAccessFilter implements ContainerRequestFilter {
         if (DcbConfig.anonymous()) {
             return;
         }
-        if (servletRequest.getUserPrincipal() == null && !login(request.getHeaderString(HttpHeaders.AUTHORIZATION))) {
-            Response problem = Problem.of(Response.Status.UNAUTHORIZED,
-                    "this API needs HTTP Basic credentials of a user in the role " + DcbConfig.ROLE).toResponse();
-            request.abortWith(Response.fromResponse(problem)
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\", charset=\"UTF-8\"").build());
-            return;
-        }
-        if (!servletRequest.isUserInRole(DcbConfig.ROLE)) {
-            request.abortWith(Problem.of(Response.Status.FORBIDDEN,
-                    "user " + servletRequest.getUserPrincipal().getName() + " is not in the role " + DcbConfig.ROLE)
-                    .toResponse());
+        if (!BasicAuthentication.login(servletRequest, request.getHeaderString(HttpHeaders.AUTHORIZATION))) {
+            request.abortWith(BasicAuthentication.unauthorized(
+                    "this API needs HTTP Basic credentials of a user in the role " + DcbConfig.ROLE));
+        } else if (!servletRequest.isUserInRole(DcbConfig.ROLE)) {
+            request.abortWith(BasicAuthentication.forbidden(servletRequest, DcbConfig.ROLE));
         }
     }
 
@@ -84,29 +72,5 @@ public class DcbAccessFilter implements ContainerRequestFilter {
             }
         }
         return false;
-    }
-
-    /** Validates Basic credentials against the user registry; false when absent or wrong. */
-    private boolean login(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        String decoded;
-        try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        int colon = decoded.indexOf(':');
-        if (colon <= 0) {
-            return false;
-        }
-        try {
-            servletRequest.login(decoded.substring(0, colon), decoded.substring(colon + 1));
-            return servletRequest.getUserPrincipal() != null;
-        } catch (ServletException e) {
-            LOG.log(Level.FINE, "/dcb login failed: {0}", e.getMessage());
-            return false;
-        }
     }
 }

@@ -30,7 +30,7 @@ public class DatabaseReadiness implements HealthCheck {
             }
             var meta = c.getMetaData();
             return response.up()
-                    .withData("database", meta.getURL())
+                    .withData("database", c.getCatalog())
                     .withData("server", meta.getDatabaseProductVersion())
                     .build();
         } catch (SQLException | RuntimeException e) {
