@@ -4,6 +4,7 @@ import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventValidationException;
 import dev.pgevents.eventstore.QueryItem;
+import dev.pgevents.http.ProblemMappers;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -203,7 +204,7 @@ public final class DcbJson {
             if (tooLarge != null) {
                 throw new DcbBadRequest(413, tooLarge.getMessage());
             }
-            throw new DcbBadRequest(what + " is not JSON: " + firstLine(e.getMessage()));
+            throw new DcbBadRequest(what + " is not JSON: " + ProblemMappers.firstLine(e.getMessage()));
         }
     }
 
@@ -314,15 +315,6 @@ public final class DcbJson {
 
     private static String clip(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    }
-
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int nl = message.indexOf('\n');
-        String line = nl < 0 ? message : message.substring(0, nl);
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
     /** Thrown by {@link LimitedInputStream} when a body exceeds its limit. */

@@ -142,7 +142,8 @@ public final class ProblemMappers {
                 "unexpected server error; incident " + incident + " is in the server log").toResponse();
     }
 
-    static String firstLine(String message) {
+    /** The first line of a message, at most 300 characters: what a client may see of an error text. */
+    public static String firstLine(String message) {
         if (message == null) {
             return "";
         }
