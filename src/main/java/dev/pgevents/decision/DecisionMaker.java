@@ -29,7 +29,8 @@ import java.util.logging.Logger;
  *   <li>read the events of that union (complete: no cap needed) and fold each into every state
  *       whose query matches it;</li>
  *   <li>process; append the new events with the condition "nothing matching the union after the
- *       last position read";</li>
+ *       last position read" that the read returned: it carries the proof that the locks are held
+ *       by this transaction, so the store skips the (redundant) check;</li>
  *   <li>commit.</li>
  * </ol>
  * A conflict (append condition failed, deadlock 40P01, serialization failure 40001) rolls the
@@ -98,11 +99,11 @@ public final class DecisionMaker {
             queries.add(s.query());
         }
         EventQuery union = queries.isEmpty() ? null : EventQuery.union(queries);
-        long after = 0;
+        AppendCondition condition = null;
         if (union != null) {
             try (EventStream<RecordedEvent> events = store.read(union, ReadOptions.defaults().locked())) {
                 events.stream().forEach(e -> fold(states, e));
-                after = events.result().consistencyPosition().orElseThrow();
+                condition = events.result().appendCondition().orElseThrow();
             }
         }
         List<? extends Event> produced = decision.process(new States(states));
@@ -117,9 +118,7 @@ public final class DecisionMaker {
             }
             toAppend.add(NewEvent.of(e, metadata));
         }
-        return union == null
-                ? store.append(toAppend)
-                : store.append(toAppend, AppendCondition.failIfAnyAfter(union, after));
+        return condition == null ? store.append(toAppend) : store.append(toAppend, condition);
     }
 
     /** Folds the event into every state whose query matches it (the union read may carry others). */

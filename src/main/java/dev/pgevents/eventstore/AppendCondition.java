@@ -3,10 +3,17 @@ package dev.pgevents.eventstore;
 /**
  * "Fail if an event matching {@link #failIfEventsMatch()} was appended after position
  * {@link #after()}". {@code after == 0} (or {@link #failIfAny(EventQuery)}) means: fail if any
- * matching event exists (positions start at 1). Use the {@code consistencyPosition} of the read
- * the decision was based on as {@code after}.
+ * matching event exists (positions start at 1). Use the condition a read returns
+ * ({@link ReadResult#appendCondition()}), or the read's {@code consistencyPosition} as
+ * {@code after}.
+ *
+ * @param heldLocks null, or the store's opaque proof that the query's exclusive condition locks
+ *                  have been held since the read that produced {@code after}, by the transaction
+ *                  that appends: set on the condition a {@link ReadOptions.Consistency#LOCKED}
+ *                  read returns. The store then needs no check (no matching event can have been
+ *                  appended meanwhile), and it refuses the append from any other transaction.
  */
-public record AppendCondition(EventQuery failIfEventsMatch, long after) {
+public record AppendCondition(EventQuery failIfEventsMatch, long after, String heldLocks) {
 
     public AppendCondition {
         if (failIfEventsMatch == null) {
@@ -15,6 +22,10 @@ public record AppendCondition(EventQuery failIfEventsMatch, long after) {
         if (after < 0) {
             throw new InvalidAppendException("the condition's position is negative: " + after);
         }
+    }
+
+    public AppendCondition(EventQuery failIfEventsMatch, long after) {
+        this(failIfEventsMatch, after, null);
     }
 
     public static AppendCondition failIfAny(EventQuery query) {

@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -11,6 +12,11 @@ import java.util.OptionalLong;
  *                            based on this read: every event matching the query at or below it was
  *                            seen (or lies below {@code from}, or was skipped by the caller's
  *                            choice); empty for an {@link ReadOptions.Consistency#UNCAPPED} read
+ * @param appendCondition     the condition to append with for a decision based on this read: the
+ *                            read's query after {@code consistencyPosition} (for a LOCKED read,
+ *                            with the proof that its locks are held); empty when
+ *                            {@code consistencyPosition} is
  */
-public record ReadResult(long count, OptionalLong lastPosition, OptionalLong consistencyPosition) {
+public record ReadResult(long count, OptionalLong lastPosition, OptionalLong consistencyPosition,
+                         Optional<AppendCondition> appendCondition) {
 }

@@ -53,6 +53,9 @@ public final class JdbcEventStore implements EventStore {
     public static final int DEFAULT_FETCH_SIZE = 500;
 
     static final String LOCK_SQL_PARAMS = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
+    /** The lock statement of a LOCKED read: also returns the transaction, for {@link HeldLocks}. */
+    static final String LOCKED_READ_SQL = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], false), "
+            + HeldLocks.TRANSACTION_SQL;
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
     static final String EMPTY_METADATA = "{}";
@@ -180,12 +183,16 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * Appends the rows in one transaction and one round trip: the lock statement (shared writer
-     * keys of every event, exclusive keys of the condition, the watermark mark), then the insert,
-     * which checks the condition. They are two statements, so the insert (and its check) gets a
-     * snapshot taken AFTER the locks were granted. Returns the positions in row order.
+     * Appends the rows in one transaction and one round trip: the locks (shared writer keys of
+     * every event, exclusive keys of the condition, the watermark mark), then the insert. With a
+     * condition to check, the locks are a statement of their own, so the insert (and its check)
+     * gets a snapshot taken AFTER the locks were granted. Returns the positions in row order.
      */
     private List<Long> insert(List<RawEvent> rows, AppendCondition condition) {
+        HeldLocks held = condition == null || condition.heldLocks() == null ? null : HeldLocks.parse(condition.heldLocks());
+        if (held != null && held.keysFingerprint() != new LockKeys().condition(condition.failIfEventsMatch()).fingerprint()) {
+            throw new InvalidAppendException("the condition's heldLocks were taken for another query than its own");
+        }
         LockKeys keys = new LockKeys();
         for (RawEvent r : rows) {
             keys.writer(r.type(), r.tags());
@@ -198,10 +205,15 @@ public final class JdbcEventStore implements EventStore {
                     + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
+        // A check needs a snapshot taken after the locks: the lock is a statement of its own. An
+        // unchecked insert takes them in an InitPlan of its one-time filter, evaluated before the
+        // first row draws its position: one statement.
+        boolean checked = condition != null && held == null;
         SqlBuilder sql = new SqlBuilder();
-        sql.append(LOCK_SQL_PARAMS + "; ");
-        sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
-        sql.param(true);
+        if (checked) {
+            sql.append(LOCK_SQL_PARAMS + "; ");
+            lockParams(sql, keys);
+        }
         if (rows.size() == 1) {
             RawEvent r = rows.get(0);
             sql.append("INSERT INTO es_event (event_id, type, tags, payload, metadata)"
@@ -229,7 +241,16 @@ public final class JdbcEventStore implements EventStore {
             sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("text", tags)
                     .arrayParam("text", payloads).arrayParam("text", metadata);
         }
-        if (condition != null) {
+        if (!checked) {
+            sql.append(" WHERE (SELECT true FROM es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?))");
+            lockParams(sql, keys);
+        }
+        if (held != null) {
+            // The read's locks guarantee the condition (docs/event-store.md): no check, only that
+            // this is the transaction holding them. Constant text: prepared once, never re-planned.
+            sql.append(" AND pg_backend_pid() = ? AND " + HeldLocks.TRANSACTION_START_SQL + " = ?");
+            sql.param((Object) held.backendPid()).param(held.transactionStart());
+        } else if (checked) {
             // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
             // that finds nothing only after reading the table (docs/event-store.md, plans).
             // The position is a literal (a long: no injection), so every check is planned with its
@@ -243,15 +264,19 @@ public final class JdbcEventStore implements EventStore {
         return inTransaction(c -> {
             Map<UUID, Long> positions = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-                if (condition != null) {
+                if (checked) {
                     customPlans(ps);
                 }
                 sql.bind(c, ps);
-                try (ResultSet rs = secondResult(ps)) {
+                try (ResultSet rs = checked ? secondResult(ps) : ps.executeQuery()) {
                     while (rs.next()) {
                         positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
                     }
                 }
+            }
+            if (positions.isEmpty() && held != null) {
+                throw new InvalidAppendException("the condition's locks were taken by another transaction: append in the"
+                        + " transaction of the LOCKED read that returned the condition");
             }
             if (positions.isEmpty() && condition != null) {
                 throw new AppendConditionFailed(condition);
@@ -267,9 +292,19 @@ public final class JdbcEventStore implements EventStore {
         }, "append");
     }
 
+    /** The writer's lock parameters, the mark included. */
+    private static void lockParams(SqlBuilder sql, LockKeys keys) {
+        sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
+        sql.param(true);
+    }
+
     /** Executes a two-statement query (lock; work) and returns the result set of the second. */
     static ResultSet secondResult(PreparedStatement ps) throws SQLException {
         ps.execute(); // first result: the lock statement's single void row
+        return nextResult(ps);
+    }
+
+    private static ResultSet nextResult(PreparedStatement ps) throws SQLException {
         if (!ps.getMoreResults()) {
             throw new SQLException("the statement after the lock returned no result set");
         }
@@ -400,15 +435,18 @@ public final class JdbcEventStore implements EventStore {
             }
             SqlBuilder sql = new SqlBuilder();
             boolean locked = options.consistency() == ReadOptions.Consistency.LOCKED;
+            LockKeys keys = null;
             if (locked) {
                 // One round trip: lock statement, then the read in a statement of its own (a
                 // snapshot taken after the locks). Multi-statement results are buffered by the
                 // driver: LOCKED reads are meant for decision states, not for huge reads.
-                LockKeys keys = new LockKeys().condition(query);
-                sql.append(LOCK_SQL_PARAMS + "; ");
+                keys = new LockKeys().condition(query);
+                sql.append(LOCKED_READ_SQL + "; ");
                 sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
-                sql.param(false);
             }
+            // Without bounds or limit the text is constant for a query shape and its generic plan
+            // is right: prepared once per connection, never re-planned (a decision's read).
+            boolean unbounded = options.from() <= 1 && upper == Long.MAX_VALUE && options.limit() == 0;
             // Bounds are literals (longs: no injection) and left out when they bound nothing: a
             // generic plan of "position BETWEEN $1 AND $2" guesses 0.5% of the table and walks the
             // primary key filtering tags (100x slower than the tag index, docs/event-store.md).
@@ -420,19 +458,31 @@ public final class JdbcEventStore implements EventStore {
             if (upper != Long.MAX_VALUE) {
                 sql.append(" AND e.position <= " + upper);
             }
-            sql.predicate("e", query, " AND ");
+            sql.predicate("e", query, " AND ", unbounded);
             sql.append(options.direction() == dev.pgevents.eventstore.Direction.FORWARD
                     ? " ORDER BY e.position" : " ORDER BY e.position DESC");
             if (options.limit() > 0) {
                 sql.append(" LIMIT " + options.limit());
             }
             PreparedStatement ps = c.prepareStatement(sql.sql());
-            customPlans(ps);
-            JdbcEventStream<T> stream = new JdbcEventStream<>(c, local, ps, options, cap, mapper);
+            if (!unbounded) {
+                customPlans(ps);
+            }
+            JdbcEventStream<T> stream = new JdbcEventStream<>(c, local, ps, query, options, cap, mapper);
             try {
                 sql.bind(c, ps);
                 ps.setFetchSize(fetchSize);
-                stream.start(locked ? secondResult(ps) : ps.executeQuery());
+                if (locked) {
+                    ps.execute();
+                    String heldLocks;
+                    try (ResultSet lock = ps.getResultSet()) {
+                        lock.next();
+                        heldLocks = new HeldLocks(lock.getInt(2), lock.getLong(3), keys.fingerprint()).token();
+                    }
+                    stream.start(nextResult(ps), heldLocks);
+                } else {
+                    stream.start(ps.executeQuery(), null);
+                }
             } catch (SQLException | RuntimeException e) {
                 stream.close();
                 throw e;

@@ -1,6 +1,8 @@
 package dev.pgevents.eventstore.jdbc;
 
+import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.Direction;
+import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.ReadResult;
@@ -14,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.Spliterator;
@@ -30,10 +33,12 @@ final class JdbcEventStream<T> implements EventStream<T> {
     private final Connection connection;
     private final boolean localTransaction;
     private final PreparedStatement statement;
+    private final EventQuery query;
     private final ReadOptions options;
     private final Long cap;
     private final Function<StoredEvent, T> mapper;
     private ResultSet rs;
+    private String heldLocks;
     private boolean streamed;
     private boolean exhausted;
     private boolean closed;
@@ -41,18 +46,21 @@ final class JdbcEventStream<T> implements EventStream<T> {
     private long last = -1;
     private long maxSeen = -1;
 
-    JdbcEventStream(Connection connection, boolean localTransaction, PreparedStatement statement,
+    JdbcEventStream(Connection connection, boolean localTransaction, PreparedStatement statement, EventQuery query,
                     ReadOptions options, Long cap, Function<StoredEvent, T> mapper) {
         this.connection = connection;
         this.localTransaction = localTransaction;
         this.statement = statement;
+        this.query = query;
         this.options = options;
         this.cap = cap;
         this.mapper = mapper;
     }
 
-    void start(ResultSet resultSet) {
+    /** @param heldLocks the proof of a LOCKED read's locks (see AppendCondition), else null */
+    void start(ResultSet resultSet, String heldLocks) {
         this.rs = resultSet;
+        this.heldLocks = heldLocks;
     }
 
     @Override
@@ -136,7 +144,11 @@ final class JdbcEventStream<T> implements EventStream<T> {
             }
             default -> consistency = OptionalLong.empty();
         }
-        return new ReadResult(count, lastPosition, consistency);
+        // The locks prove "nothing after" only for a read that saw every matching event up to now.
+        String proof = options.to() == Long.MAX_VALUE && !limitReached ? heldLocks : null;
+        Optional<AppendCondition> condition = consistency.isPresent()
+                ? Optional.of(new AppendCondition(query, consistency.getAsLong(), proof)) : Optional.empty();
+        return new ReadResult(count, lastPosition, consistency, condition);
     }
 
     @Override

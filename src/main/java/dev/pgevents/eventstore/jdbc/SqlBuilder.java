@@ -54,6 +54,18 @@ final class SqlBuilder {
      * {@code alias.type = ANY(?) AND alias.tags @> ?} (either part left out when its set is empty).
      */
     SqlBuilder predicate(String alias, EventQuery query, String prefix) {
+        return predicate(alias, query, prefix, false);
+    }
+
+    /**
+     * As {@link #predicate(String, EventQuery, String)}; with {@code forGenericPlan} the tag sets
+     * are hidden from the planner ({@code alias.tags @> (SELECT ?)}): custom and generic plans
+     * then cost the same, so a server-prepared statement settles on its generic plan and is not
+     * planned again per execution. Without it, the tag statistics make every custom plan look
+     * cheaper, and PostgreSQL plans (and reads the statistics) on every execution. Only for
+     * statements whose generic plan is right whatever the tags: no position bounds, no limit.
+     */
+    SqlBuilder predicate(String alias, EventQuery query, String prefix, boolean forGenericPlan) {
         if (query.matchesAll()) {
             return this;
         }
@@ -80,7 +92,7 @@ final class SqlBuilder {
                 if (needAnd) {
                     sql.append(" AND ");
                 }
-                sql.append(alias).append(".tags @> ?::text[]");
+                sql.append(alias).append(forGenericPlan ? ".tags @> (SELECT ?::text[])" : ".tags @> ?::text[]");
                 arrayParam("text", item.tags().toArray(new String[0]));
             }
             sql.append(')');
