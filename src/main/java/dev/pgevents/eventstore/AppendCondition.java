@@ -7,11 +7,12 @@ package dev.pgevents.eventstore;
  * ({@link ReadResult#appendCondition()}), or the read's {@code consistencyPosition} as
  * {@code after}.
  *
- * @param heldLocks null, or the store's opaque proof that the query's exclusive condition locks
- *                  have been held since the read that produced {@code after}, by the transaction
- *                  that appends: set on the condition a {@link ReadOptions.Consistency#LOCKED}
- *                  read returns. The store then needs no check (no matching event can have been
- *                  appended meanwhile), and it refuses the append from any other transaction.
+ * @param heldLocks null, or the store's opaque proof, set on the condition a complete
+ *                  {@link ReadOptions.Consistency#LOCKED} read returns inside a transaction, that
+ *                  the query's exclusive condition locks have been held since that read. While the
+ *                  proof holds (same transaction, no append since the read, no savepoint rolled
+ *                  back over it) no matching event can have been appended, and the store appends
+ *                  without a check; otherwise it checks the condition as it does without a proof.
  */
 public record AppendCondition(EventQuery failIfEventsMatch, long after, String heldLocks) {
 

@@ -13,9 +13,9 @@ import java.util.OptionalLong;
  *                            seen (or lies below {@code from}, or was skipped by the caller's
  *                            choice); empty for an {@link ReadOptions.Consistency#UNCAPPED} read
  * @param appendCondition     the condition to append with for a decision based on this read: the
- *                            read's query after {@code consistencyPosition} (for a LOCKED read,
- *                            with the proof that its locks are held); empty when
- *                            {@code consistencyPosition} is
+ *                            read's query after {@code consistencyPosition} (for a complete LOCKED
+ *                            read in a transaction, with the proof that its locks are held); empty
+ *                            for an UNCAPPED read
  */
 public record ReadResult(long count, OptionalLong lastPosition, OptionalLong consistencyPosition,
                          Optional<AppendCondition> appendCondition) {

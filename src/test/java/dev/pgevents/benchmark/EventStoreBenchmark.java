@@ -18,6 +18,7 @@ import dev.pgevents.testsupport.TestDatabase;
 import dev.pgevents.testsupport.TestTransactions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +38,11 @@ import org.flywaydb.core.Flyway;
 /**
  * Throughput of the event store on one fresh database (pgevents_bench), one event per transaction:
  * <ol>
- *   <li>raw: JDBC single-row INSERT (autocommit) into bench_raw, a table with the columns and
- *       indexes of es_event: the ceiling;</li>
+ *   <li>raw: a prepared single-row INSERT in autocommit (one round trip) into bench_raw, es_event's
+ *       twin (LIKE es_event INCLUDING ALL), of the row a decision appends: the ceiling;</li>
+ *   <li>rawtx: the same INSERT, then COMMIT, in a transaction (two round trips);</li>
+ *   <li>floor: what a decision must do at least, in plain JDBC without locks or decoding: in a
+ *       transaction, read the entity's events by tag, INSERT, COMMIT (three round trips);</li>
  *   <li>append: unconditional append of one event;</li>
  *   <li>decision: DecisionMaker on a distinct entity per decision, state folded from 10 events,
  *       conditional append;</li>
@@ -47,9 +51,8 @@ import org.flywaydb.core.Flyway;
  * thread count. Run: {@code mvn -B -q test-compile exec:java
  * -Dexec.mainClass=dev.pgevents.benchmark.EventStoreBenchmark -Dexec.classpathScope=test}.
  * Optional system properties: bench.seconds (per run, default 6), bench.warmup (seconds before each
- * run, default 3), bench.entities (default 20000),
- * bench.threads (default "1,4"), bench.scenarios (default "raw,append,decision"; the ratio column
- * needs raw).
+ * run, default 3), bench.entities (default 20000), bench.threads (default "1,4"),
+ * bench.scenarios (default "raw,rawtx,floor,append,decision"; the ratio column needs raw).
  */
 public final class EventStoreBenchmark {
 
@@ -90,6 +93,8 @@ public final class EventStoreBenchmark {
         }
     }
 
+    static final String CEILING = "raw INSERT+COMMIT";
+
     private EventStoreBenchmark() {
     }
 
@@ -100,11 +105,8 @@ public final class EventStoreBenchmark {
         DataSource plain = TestDatabase.fresh("pgevents_bench");
         Flyway.configure().dataSource(plain).locations("classpath:db/migration").load().migrate();
         try (Connection c = plain.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE bench_raw (id bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE,"
-                    + " type text NOT NULL, tags text[] NOT NULL, payload jsonb NOT NULL,"
-                    + " metadata jsonb NOT NULL DEFAULT '{}', recorded_at timestamptz NOT NULL DEFAULT now())");
-            s.execute("CREATE INDEX ON bench_raw USING gin (tags)");
-            s.execute("CREATE INDEX ON bench_raw (type, id)");
+            // the ceiling's table is es_event's twin: columns, defaults, indexes and index options
+            s.execute("CREATE TABLE bench_raw (LIKE es_event INCLUDING ALL)");
             // entities with 10 events each: the decisions' states (and >= 200k rows for the plans)
             s.execute("INSERT INTO es_event (event_id, type, tags, payload)"
                     + " SELECT gen_random_uuid(), 'Increased', ARRAY['counter:e' || e],"
@@ -121,16 +123,36 @@ public final class EventStoreBenchmark {
             TestTransactions tx = new TestTransactions(pool);
             DecisionMaker maker = new DecisionMaker(new JdbcEventStore(tx.dataSource(), registry, new JsonbEventSerializer()),
                     tx, new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(50)));
-            String payload = "{\"id\":\"raw\",\"by\":1}";
+            AtomicInteger nextRaw = new AtomicInteger();
             Op raw = t -> {
-                try (Connection c = pool.getConnection();
-                     PreparedStatement ps = c.prepareStatement(
-                             "INSERT INTO bench_raw (event_id, type, tags, payload) VALUES (?, ?, ?::text[], ?::jsonb)")) {
-                    ps.setObject(1, UUID.randomUUID());
-                    ps.setString(2, "Increased");
-                    ps.setString(3, "{counter:raw" + t + "}");
-                    ps.setString(4, payload);
-                    ps.executeUpdate();
+                try (Connection c = pool.getConnection()) {
+                    insertRaw(c, 1 + nextRaw.getAndIncrement() % entities);
+                }
+            };
+            Op rawInTransaction = t -> {
+                try (Connection c = pool.getConnection()) {
+                    c.setAutoCommit(false);
+                    insertRaw(c, 1 + nextRaw.getAndIncrement() % entities);
+                    c.commit();
+                    c.setAutoCommit(true);
+                }
+            };
+            Op floor = t -> {
+                int entity = 1 + nextRaw.getAndIncrement() % entities;
+                try (Connection c = pool.getConnection()) {
+                    c.setAutoCommit(false);
+                    try (PreparedStatement ps = c.prepareStatement("SELECT position, event_id, type, tags, payload, metadata,"
+                            + " recorded_at FROM es_event WHERE tags @> (SELECT ?::text[]) ORDER BY position")) {
+                        ps.setString(1, "{counter:e" + entity + "}");
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                rs.getString(5);
+                            }
+                        }
+                    }
+                    insertRaw(c, entity);
+                    c.commit();
+                    c.setAutoCommit(true);
                 }
             };
             Op append = t -> store.append(List.of(NewEvent.of(new Increased("a" + t, 1))));
@@ -138,10 +160,16 @@ public final class EventStoreBenchmark {
             Op decision = t -> maker.make(new Increase("e" + (1 + nextEntity.getAndIncrement() % entities)));
 
             List<Figures> all = new ArrayList<>();
-            String scenarios = System.getProperty("bench.scenarios", "raw,append,decision");
+            List<String> scenarios = List.of(System.getProperty("bench.scenarios", "raw,rawtx,floor,append,decision").split(","));
             for (int threads : threadCounts()) {
                 if (scenarios.contains("raw")) {
-                    all.add(run("raw INSERT+COMMIT", raw, threads, seconds));
+                    all.add(run(CEILING, raw, threads, seconds));
+                }
+                if (scenarios.contains("rawtx")) {
+                    all.add(run("raw INSERT, COMMIT (tx)", rawInTransaction, threads, seconds));
+                }
+                if (scenarios.contains("floor")) {
+                    all.add(run("read, INSERT, COMMIT (tx)", floor, threads, seconds));
                 }
                 if (scenarios.contains("append")) {
                     all.add(run("append (unconditional)", append, threads, seconds));
@@ -153,11 +181,23 @@ public final class EventStoreBenchmark {
             System.out.println();
             System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms", "vs raw");
             for (Figures f : all) {
-                double ceiling = all.stream().filter(x -> x.threads() == f.threads() && x.name().startsWith("raw"))
+                double ceiling = all.stream().filter(x -> x.threads() == f.threads() && x.name().equals(CEILING))
                         .mapToDouble(Figures::perSecond).findFirst().orElse(Double.NaN);
                 System.out.printf(Locale.ROOT, "%-28s %7d %10.0f %9.2f %9.2f %8.0f%%%n", f.name(), f.threads(), f.perSecond(),
                         f.p50ms(), f.p99ms(), 100 * f.perSecond() / ceiling);
             }
+        }
+    }
+
+    /** The row a decision on entity n appends, inserted with one prepared statement. */
+    private static void insertRaw(Connection c, int entity) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO bench_raw (event_id, type, tags, payload) VALUES (?, ?, ?::text[], ?::jsonb)")) {
+            ps.setObject(1, UUID.randomUUID());
+            ps.setString(2, "Increased");
+            ps.setString(3, "{counter:e" + entity + "}");
+            ps.setString(4, "{\"id\":\"e" + entity + "\",\"by\":11}");
+            ps.executeUpdate();
         }
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.pgevents.eventstore.TestEvents.Deposited;
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.AdvisoryLocks;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.PooledDataSource;
 import dev.pgevents.testsupport.Sql;
@@ -100,26 +101,6 @@ class ConditionalAppendTest {
         assertEquals(4, count("account:" + a));
     }
 
-    /** Waits (with a deadline) until the backend waits on an advisory lock; returns its wait description. */
-    static void awaitAdvisoryLockWait(int pid) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<String> wait = Sql.queryStrings(plain,
-                    "SELECT wait_event_type || '/' || wait_event FROM pg_stat_activity WHERE pid = ?", pid);
-            long ungranted = Sql.queryLong(plain,
-                    "SELECT count(*) FROM pg_locks WHERE pid = ? AND locktype = 'advisory' AND NOT granted", pid);
-            if (wait.equals(List.of("Lock/advisory")) && ungranted == 1) {
-                return;
-            }
-            Thread.sleep(10); // polling with a deadline, not ordering by sleeping
-        }
-        fail("backend " + pid + " never waited on an advisory lock");
-    }
-
-    static int pid(Connection c) {
-        return (int) Sql.queryLong(c, "SELECT pg_backend_pid()");
-    }
-
     @Test
     void aConflictingWriterHeldOpenBlocksTheCheckUntilItCommitsThenTheAppendFails() throws Exception {
         String a = fresh();
@@ -130,10 +111,10 @@ class ConditionalAppendTest {
             // T2 decides on what it can see: nothing matching, consistent up to the cap (below p1)
             long seen = consistency(q);
             assertTrue(seen < p1, "the cap stays below the open writer");
-            int t2pid = pid(t2);
+            int t2pid = AdvisoryLocks.pid(t2);
             EventStore inT2 = store(TestTransactions.singleConnection(t2));
             Future<?> t2append = threads.submit(() -> inT2.append(one(new Deposited(a, 1)), AppendCondition.failIfAnyAfter(q, seen)));
-            awaitAdvisoryLockWait(t2pid);
+            AdvisoryLocks.awaitWaiting(plain, t2pid);
             assertFalse(t2append.isDone(), "T2 waits for T1's shared key lock");
             t1.commit();
             ExecutionException e = assertThrows(ExecutionException.class, () -> t2append.get(10, TimeUnit.SECONDS));
@@ -155,9 +136,9 @@ class ConditionalAppendTest {
                     .get(10, TimeUnit.SECONDS);
             threads.submit(() -> store.appendEvents(new Deposited(b, 1))).get(10, TimeUnit.SECONDS);
             // a writer of a matching event waits for T1 (its condition must not be overtaken)
-            int t3pid = pid(t3);
+            int t3pid = AdvisoryLocks.pid(t3);
             Future<?> matching = threads.submit(() -> store(TestTransactions.singleConnection(t3)).appendEvents(new Deposited(a, 1)));
-            awaitAdvisoryLockWait(t3pid);
+            AdvisoryLocks.awaitWaiting(plain, t3pid);
             t1.commit();
             matching.get(10, TimeUnit.SECONDS);
         }

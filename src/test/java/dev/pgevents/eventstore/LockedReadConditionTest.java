@@ -1,6 +1,7 @@
 package dev.pgevents.eventstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,40 +10,55 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pgevents.eventstore.TestEvents.Deposited;
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.AdvisoryLocks;
 import dev.pgevents.testsupport.EventStoreFixture;
-import dev.pgevents.testsupport.PooledDataSource;
 import dev.pgevents.testsupport.Sql;
 import dev.pgevents.testsupport.TestTransactions;
 import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The condition a LOCKED read returns carries the proof that its locks are held; the store then
- * appends without a check, but only in the transaction that holds them and only for that query.
+ * The condition a complete LOCKED read returns in a transaction carries the proof that its locks
+ * are held: the store appends without a check while the proof holds, and checks the condition
+ * whenever it does not (another transaction, an append since the read, a savepoint rolled back
+ * over the read, another query or position).
  */
 class LockedReadConditionTest {
 
     static DataSource plain;
-    static PooledDataSource pool;
-    static TestTransactions tx;
     static EventStore store;
+    static ExecutorService threads;
 
     @BeforeAll
     static void setUp() {
         plain = EventStoreFixture.migrated("es_locked_condition_test");
-        pool = new PooledDataSource(plain, 1); // one session: its prepared statements are inspected
-        tx = new TestTransactions(pool);
-        store = new JdbcEventStore(tx.dataSource(), TestEvents.registry(), new JsonbEventSerializer());
+        store = new JdbcEventStore(plain, TestEvents.registry(), new JsonbEventSerializer());
+        threads = Executors.newFixedThreadPool(2);
     }
 
     @AfterAll
     static void tearDown() {
-        pool.close();
+        threads.shutdownNow();
+    }
+
+    /** The store inside the transaction of this connection (autocommit off). */
+    static EventStore in(Connection c) {
+        return new JdbcEventStore(TestTransactions.singleConnection(c), TestEvents.registry(), new JsonbEventSerializer());
+    }
+
+    static Connection transaction() throws Exception {
+        Connection c = plain.getConnection();
+        c.setAutoCommit(false);
+        return c;
     }
 
     static String account() {
@@ -51,11 +67,19 @@ class LockedReadConditionTest {
         return id;
     }
 
-    static AppendCondition lockedRead(EventQuery q, ReadOptions options) {
-        try (EventStream<RecordedEvent> s = store.read(q, options)) {
-            s.stream().forEach(e -> { });
-            return s.result().appendCondition().orElseThrow();
+    static EventQuery query(String account) {
+        return EventQuery.tagged("account:" + account);
+    }
+
+    static AppendCondition lockedRead(EventStore s, EventQuery q, ReadOptions options) {
+        try (EventStream<RecordedEvent> events = s.read(q, options)) {
+            events.stream().forEach(e -> { });
+            return events.result().appendCondition().orElseThrow();
         }
+    }
+
+    static List<NewEvent> deposit(String account) {
+        return List.of(NewEvent.of(new Deposited(account, 1)));
     }
 
     static long count(String account) {
@@ -63,88 +87,138 @@ class LockedReadConditionTest {
     }
 
     @Test
-    void aLockedReadReturnsItsQueryAfterTheLastEventWithTheProof() {
+    void aLockedReadReturnsItsQueryAfterItsLastEventWithTheProof() throws Exception {
         String a = account();
-        EventQuery q = EventQuery.tagged("account:" + a);
-        List<AppendedEvent> appended = tx.inNewTransaction(() -> {
-            AppendCondition c = lockedRead(q, ReadOptions.defaults().locked());
-            assertEquals(q, c.failIfEventsMatch());
-            assertEquals(Sql.queryLong(plain, "SELECT max(position) FROM es_event WHERE tags @> ARRAY[?]::text[]", "account:" + a),
-                    c.after());
-            assertNotNull(c.heldLocks());
-            return store.append(List.of(NewEvent.of(new Deposited(a, 1))), c);
-        });
-        assertEquals(1, appended.size());
+        try (Connection c = transaction()) {
+            AppendCondition condition = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            assertEquals(query(a), condition.failIfEventsMatch());
+            assertEquals(Sql.queryLong(plain, "SELECT max(position) FROM es_event WHERE tags @> ARRAY[?]::text[]",
+                    "account:" + a), condition.after());
+            assertNotNull(condition.heldLocks());
+            List<AppendedEvent> two = in(c).append(List.of(NewEvent.of(new Deposited(a, 1)), NewEvent.of(new Deposited(a, 2))),
+                    condition);
+            assertTrue(two.get(0).position() < two.get(1).position(), "positions in request order");
+            c.commit();
+        }
+        assertEquals(4, count(a));
+    }
+
+    @Test
+    void aMatchingWriterWaitsForTheTransactionHoldingTheProof() throws Exception {
+        String a = account();
+        try (Connection c = transaction(); Connection writer = plain.getConnection()) {
+            AppendCondition condition = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            Future<List<AppendedEvent>> matching = threads.submit(() -> in(writer).append(deposit(a)));
+            AdvisoryLocks.awaitWaiting(plain, AdvisoryLocks.pid(writer));
+            long ours = in(c).append(deposit(a), condition).get(0).position();
+            assertFalse(matching.isDone(), "the writer still waits: nothing matching could slip in");
+            c.commit();
+            assertTrue(matching.get(10, TimeUnit.SECONDS).get(0).position() > ours);
+        }
+        assertEquals(4, count(a));
+    }
+
+    @Test
+    void inAnotherTransactionTheConditionIsChecked() throws Exception {
+        String a = account();
+        AppendCondition condition;
+        try (Connection c = transaction()) {
+            condition = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            c.commit();
+        }
+        try (Connection c = transaction()) {
+            in(c).append(deposit(a), condition); // nothing new: the check passes
+            c.commit();
+        }
+        assertThrows(AppendConditionFailed.class, () -> store.append(deposit(a), condition));
         assertEquals(3, count(a));
     }
 
     @Test
-    void theProofIsRefusedInAnotherTransactionAndNothingIsAppended() {
+    void anAppendSinceTheReadVoidsTheProof() throws Exception {
         String a = account();
-        EventQuery q = EventQuery.tagged("account:" + a);
-        AppendCondition c = tx.inNewTransaction(() -> lockedRead(q, ReadOptions.defaults().locked()));
-        InvalidAppendException e = assertThrows(InvalidAppendException.class,
-                () -> tx.run(() -> store.append(List.of(NewEvent.of(new Deposited(a, 1))), c)));
-        assertTrue(e.getMessage().contains("another transaction"), e.getMessage());
-        // outside any transaction of the caller too (the store's own local transaction)
-        assertThrows(InvalidAppendException.class, () -> store.append(List.of(NewEvent.of(new Deposited(a, 1))), c));
+        try (Connection c = transaction()) {
+            AppendCondition condition = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            in(c).append(deposit(a)); // the transaction's own matching event
+            assertThrows(AppendConditionFailed.class, () -> in(c).append(deposit(a), condition));
+            c.rollback();
+        }
         assertEquals(2, count(a));
     }
 
     @Test
-    void theProofIsRefusedForAnotherQuery() {
+    void aSavepointRolledBackOverTheReadVoidsTheProof() throws Exception {
         String a = account();
-        String b = account();
-        tx.run(() -> {
-            AppendCondition c = lockedRead(EventQuery.tagged("account:" + a), ReadOptions.defaults().locked());
-            AppendCondition other = new AppendCondition(EventQuery.tagged("account:" + b), c.after(), c.heldLocks());
-            assertThrows(InvalidAppendException.class, () -> store.append(List.of(NewEvent.of(new Deposited(b, 1))), other));
-        });
+        try (Connection c = transaction()) {
+            Sql.exec(c, "SAVEPOINT before_read");
+            AppendCondition condition = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            Sql.exec(c, "ROLLBACK TO SAVEPOINT before_read"); // releases the read's locks
+            threads.submit(() -> store.append(deposit(a))).get(10, TimeUnit.SECONDS); // so this one is not blocked
+            assertThrows(AppendConditionFailed.class, () -> in(c).append(deposit(a), condition));
+            c.rollback();
+        }
+        assertEquals(3, count(a));
+    }
+
+    @Test
+    void aProofPairedWithAnotherQueryOrPositionIsIgnored() throws Exception {
+        String a = account();
+        String b = account(); // b's events come after a's
+        try (Connection c = transaction()) {
+            AppendCondition read = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            assertThrows(AppendConditionFailed.class, () -> in(c).append(deposit(b),
+                    new AppendCondition(query(b), read.after(), read.heldLocks())));
+            c.rollback();
+        }
+        try (Connection c = transaction()) {
+            AppendCondition read = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            assertThrows(AppendConditionFailed.class, () -> in(c).append(deposit(a),
+                    new AppendCondition(query(a), 0, read.heldLocks())));
+            c.rollback();
+        }
+        assertThrows(AppendConditionFailed.class, () -> store.append(deposit(a), new AppendCondition(query(a), 0, "forged")));
+        assertEquals(2, count(a));
         assertEquals(2, count(b));
     }
 
     @Test
-    void aForgedProofIsRefused() {
+    void partialUnlockedOrStandaloneReadsGiveNoProof() throws Exception {
         String a = account();
-        AppendCondition forged = new AppendCondition(EventQuery.tagged("account:" + a), 0, "not-a-proof");
-        assertThrows(InvalidAppendException.class, () -> store.append(List.of(NewEvent.of(new Deposited(a, 1))), forged));
-        assertEquals(2, count(a));
-    }
-
-    @Test
-    void partialAndUnlockedReadsGiveAConditionThatIsChecked() {
-        String a = account();
-        EventQuery q = EventQuery.tagged("account:" + a);
-        tx.run(() -> {
+        try (Connection c = transaction()) {
             // a limit or an upper bound leaves matching events unread: "nothing after" is not proved
-            AppendCondition limited = lockedRead(q, ReadOptions.defaults().locked().limit(1));
+            AppendCondition limited = lockedRead(in(c), query(a), ReadOptions.defaults().locked().limit(1));
             assertNull(limited.heldLocks());
-            AppendCondition bounded = lockedRead(q, ReadOptions.defaults().locked().to(limited.after()));
-            assertNull(bounded.heldLocks());
-            assertThrows(AppendConditionFailed.class, () -> store.append(List.of(NewEvent.of(new Deposited(a, 1))), limited));
-        });
-        AppendCondition safe = lockedRead(q, ReadOptions.defaults());
-        assertNull(safe.heldLocks());
-        assertEquals(2, count(a));
+            assertNull(lockedRead(in(c), query(a), ReadOptions.defaults().locked().to(limited.after())).heldLocks());
+            assertThrows(AppendConditionFailed.class, () -> in(c).append(deposit(a), limited));
+            c.rollback();
+        }
+        assertNull(lockedRead(store, query(a), ReadOptions.defaults()).heldLocks(), "SAFE reads lock nothing");
+        // outside a caller's transaction the read's own transaction (and its locks) ends with it
+        AppendCondition standalone = lockedRead(store, query(a), ReadOptions.defaults().locked());
+        assertNull(standalone.heldLocks());
+        store.append(deposit(a), standalone);
+        assertEquals(3, count(a));
     }
 
     @Test
     void aDecisionsReadAndAppendArePlannedOncePerSession() throws Exception {
-        // the driver prepares on the 5th use, PostgreSQL plans the first 5 executions custom
-        for (int i = 0; i < 16; i++) {
-            String a = account();
-            tx.run(() -> store.append(List.of(NewEvent.of(new Deposited(a, 1))),
-                    lockedRead(EventQuery.tagged("account:" + a), ReadOptions.defaults().locked())));
-        }
-        try (Connection c = pool.getConnection()) {
-            long genericReads = Sql.queryLong(c, "SELECT coalesce(sum(generic_plans), 0) FROM pg_prepared_statements"
-                    + " WHERE statement LIKE '%SELECT position, event_id%'");
-            long customAppends = Sql.queryLong(c, "SELECT coalesce(sum(custom_plans), 0) FROM pg_prepared_statements"
-                    + " WHERE statement LIKE 'INSERT INTO es_event%'");
-            long genericAppends = Sql.queryLong(c, "SELECT coalesce(sum(generic_plans), 0) FROM pg_prepared_statements"
-                    + " WHERE statement LIKE 'INSERT INTO es_event%'");
-            assertTrue(genericReads >= 2, "the locked read runs its generic plan: " + genericReads);
-            assertTrue(genericAppends >= 2, "the append runs its generic plan: " + genericAppends + " (custom " + customAppends + ")");
+        try (Connection c = plain.getConnection()) {
+            EventStore session = in(c);
+            // the driver prepares on the 5th use, PostgreSQL plans the first 5 executions custom
+            for (int i = 0; i < 16; i++) {
+                String a = account();
+                c.setAutoCommit(false);
+                session.append(deposit(a), lockedRead(session, query(a), ReadOptions.defaults().locked()));
+                c.commit();
+            }
+            c.setAutoCommit(true);
+            String plans = "SELECT coalesce(sum(%s), 0) FROM pg_prepared_statements WHERE statement LIKE '%s'";
+            long genericReads = Sql.queryLong(c, plans.formatted("generic_plans", "%SELECT position, event_id%"));
+            long customReads = Sql.queryLong(c, plans.formatted("custom_plans", "%SELECT position, event_id%"));
+            long genericAppends = Sql.queryLong(c, plans.formatted("generic_plans", "INSERT INTO es_event%"));
+            assertTrue(genericReads >= 2 && customReads <= 5, "the read settles on its generic plan: " + genericReads
+                    + " generic, " + customReads + " custom");
+            assertTrue(genericAppends >= 2, "the append runs its generic plan: " + genericAppends);
         }
     }
 }

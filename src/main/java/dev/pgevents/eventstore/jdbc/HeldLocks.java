@@ -1,33 +1,46 @@
 package dev.pgevents.eventstore.jdbc;
 
-import dev.pgevents.eventstore.InvalidAppendException;
+import dev.pgevents.eventstore.AppendCondition;
+import dev.pgevents.eventstore.EventQuery;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What {@link dev.pgevents.eventstore.AppendCondition#heldLocks()} carries from a LOCKED read to
- * the append: the transaction that took the condition's exclusive keys (its backend and its start,
- * both fixed for the life of a transaction, the pair unique in practice) and which keys. The
- * append checks the keys here and the transaction in its INSERT (zero rows from any other).
+ * The proof a LOCKED read hands to the append in {@link AppendCondition#heldLocks()}:
+ * {@code <nonce>:<hash of query and after>}. The read stores the nonce in the transaction-local
+ * setting {@value #SETTING}, which every writer clears (es_lock_keys) and a savepoint rollback
+ * reverts; the append inserts without a check only while the setting still holds the nonce, and
+ * checks its condition otherwise. The hash ties the proof to the read's query and position.
  */
-record HeldLocks(int backendPid, long transactionStart, long keysFingerprint) {
+final class HeldLocks {
 
-    /** The current transaction's identity, as two SQL columns. */
-    static final String TRANSACTION_SQL = "pg_backend_pid(), " + HeldLocks.TRANSACTION_START_SQL;
-    /** The current transaction's start in microseconds since the epoch. */
-    static final String TRANSACTION_START_SQL = "(extract(epoch FROM transaction_timestamp()) * 1000000)::int8";
+    static final String SETTING = "pgevents.locked_read";
 
-    String token() {
-        return backendPid + ":" + transactionStart + ":" + Long.toHexString(keysFingerprint);
+    private HeldLocks() {
     }
 
-    static HeldLocks parse(String token) {
-        String[] parts = token.split(":", -1);
-        try {
-            if (parts.length == 3) {
-                return new HeldLocks(Integer.parseInt(parts[0]), Long.parseLong(parts[1]), Long.parseUnsignedLong(parts[2], 16));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+    static String newNonce() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong());
+    }
+
+    static String proof(String nonce, EventQuery query, long after) {
+        return nonce + ":" + Long.toHexString(hash(query, after));
+    }
+
+    /** The nonce to look for, if the condition carries a proof made for its own query and position. */
+    static Optional<String> nonceFor(AppendCondition condition) {
+        String proof = condition.heldLocks();
+        if (proof == null) {
+            return Optional.empty();
         }
-        throw new InvalidAppendException("the condition's heldLocks is not a proof this store issued: " + token);
+        int colon = proof.indexOf(':');
+        if (colon <= 0 || !proof.substring(colon + 1).equals(Long.toHexString(hash(condition.failIfEventsMatch(), condition.after())))) {
+            return Optional.empty();
+        }
+        return Optional.of(proof.substring(0, colon));
+    }
+
+    private static long hash(EventQuery query, long after) {
+        return LockKeys.hash(query + "@" + after);
     }
 }

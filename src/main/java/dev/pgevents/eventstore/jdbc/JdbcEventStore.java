@@ -52,10 +52,10 @@ public final class JdbcEventStore implements EventStore {
 
     public static final int DEFAULT_FETCH_SIZE = 500;
 
-    static final String LOCK_SQL_PARAMS = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
-    /** The lock statement of a LOCKED read: also returns the transaction, for {@link HeldLocks}. */
-    static final String LOCKED_READ_SQL = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], false), "
-            + HeldLocks.TRANSACTION_SQL;
+    /** The lock statement of a LOCKED read: also leaves the nonce of its proof ({@link HeldLocks}). */
+    static final String LOCKED_READ_SQL = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], false), set_config('"
+            + HeldLocks.SETTING + "', ?, true)";
+    static final String WRITER_LOCKS_SQL = "es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
     static final String EMPTY_METADATA = "{}";
@@ -186,13 +186,13 @@ public final class JdbcEventStore implements EventStore {
      * Appends the rows in one transaction and one round trip: the locks (shared writer keys of
      * every event, exclusive keys of the condition, the watermark mark), then the insert. With a
      * condition to check, the locks are a statement of their own, so the insert (and its check)
-     * gets a snapshot taken AFTER the locks were granted. Returns the positions in row order.
+     * gets a snapshot taken AFTER the locks were granted. An insert without a check takes them in
+     * an InitPlan of its one-time filter, evaluated before the first row draws its position: one
+     * statement. A condition whose proof of held locks still holds needs no check; when it no
+     * longer holds, the insert comes back empty and the append is checked after all. Returns the
+     * positions in row order.
      */
     private List<Long> insert(List<RawEvent> rows, AppendCondition condition) {
-        HeldLocks held = condition == null || condition.heldLocks() == null ? null : HeldLocks.parse(condition.heldLocks());
-        if (held != null && held.keysFingerprint() != new LockKeys().condition(condition.failIfEventsMatch()).fingerprint()) {
-            throw new InvalidAppendException("the condition's heldLocks were taken for another query than its own");
-        }
         LockKeys keys = new LockKeys();
         for (RawEvent r : rows) {
             keys.writer(r.type(), r.tags());
@@ -205,13 +205,30 @@ public final class JdbcEventStore implements EventStore {
                     + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
-        // A check needs a snapshot taken after the locks: the lock is a statement of its own. An
-        // unchecked insert takes them in an InitPlan of its one-time filter, evaluated before the
-        // first row draws its position: one statement.
-        boolean checked = condition != null && held == null;
+        Optional<String> nonce = condition == null ? Optional.empty() : HeldLocks.nonceFor(condition);
+        return inTransaction(c -> {
+            if (nonce.isPresent()) {
+                List<Long> positions = execute(c, insertSql(rows, keys, null, nonce.get()), false, rows);
+                if (positions != null) {
+                    return positions;
+                }
+            }
+            List<Long> positions = execute(c, insertSql(rows, keys, condition, null), condition != null, rows);
+            if (positions == null) {
+                throw new AppendConditionFailed(condition);
+            }
+            return positions;
+        }, "append");
+    }
+
+    /**
+     * The insert: checked when a condition is given; else, with a nonce, only while the locked
+     * read's proof holds (no locks taken otherwise); else unconditional.
+     */
+    private static SqlBuilder insertSql(List<RawEvent> rows, LockKeys keys, AppendCondition checked, String nonce) {
         SqlBuilder sql = new SqlBuilder();
-        if (checked) {
-            sql.append(LOCK_SQL_PARAMS + "; ");
+        if (checked != null) {
+            sql.append("SELECT " + WRITER_LOCKS_SQL + "; ");
             lockParams(sql, keys);
         }
         if (rows.size() == 1) {
@@ -241,55 +258,56 @@ public final class JdbcEventStore implements EventStore {
             sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("text", tags)
                     .arrayParam("text", payloads).arrayParam("text", metadata);
         }
-        if (!checked) {
-            sql.append(" WHERE (SELECT true FROM es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?))");
-            lockParams(sql, keys);
-        }
-        if (held != null) {
-            // The read's locks guarantee the condition (docs/event-store.md): no check, only that
-            // this is the transaction holding them. Constant text: prepared once, never re-planned.
-            sql.append(" AND pg_backend_pid() = ? AND " + HeldLocks.TRANSACTION_START_SQL + " = ?");
-            sql.param((Object) held.backendPid()).param(held.transactionStart());
-        } else if (checked) {
+        if (checked != null) {
             // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
             // that finds nothing only after reading the table (docs/event-store.md, plans).
             // The position is a literal (a long: no injection), so every check is planned with its
             // value: a generic plan cannot tell an old "after" (use the tag index) from a recent one.
-            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > " + condition.after());
-            sql.predicate("x", condition.failIfEventsMatch(), " AND ");
+            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > " + checked.after());
+            sql.predicate("x", checked.failIfEventsMatch(), " AND ");
             sql.append(") = 0");
+        } else if (nonce != null) {
+            // The proof is tested first: when it fails, no lock is taken and no row inserted.
+            sql.append(" WHERE CASE WHEN current_setting('" + HeldLocks.SETTING + "', true) = ?"
+                    + " THEN (SELECT true FROM " + WRITER_LOCKS_SQL + ") END");
+            sql.param(nonce);
+            lockParams(sql, keys);
+        } else {
+            sql.append(" WHERE (SELECT true FROM " + WRITER_LOCKS_SQL + ")");
+            lockParams(sql, keys);
         }
-        sql.append(" RETURNING position, event_id");
+        return sql.append(" RETURNING position, event_id");
+    }
 
-        return inTransaction(c -> {
-            Map<UUID, Long> positions = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-                if (checked) {
-                    customPlans(ps);
+    /**
+     * Runs an insert; the positions in row order, or null when it inserted nothing.
+     *
+     * @param checked the insert checks a condition: lock statement first, planned with its values
+     */
+    private static List<Long> execute(Connection c, SqlBuilder sql, boolean checked, List<RawEvent> rows) throws SQLException {
+        Map<UUID, Long> positions = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
+            if (checked) {
+                customPlans(ps); // the check's literal position
+            }
+            sql.bind(c, ps);
+            try (ResultSet rs = checked ? secondResult(ps) : ps.executeQuery()) {
+                while (rs.next()) {
+                    positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
                 }
-                sql.bind(c, ps);
-                try (ResultSet rs = checked ? secondResult(ps) : ps.executeQuery()) {
-                    while (rs.next()) {
-                        positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
-                    }
-                }
             }
-            if (positions.isEmpty() && held != null) {
-                throw new InvalidAppendException("the condition's locks were taken by another transaction: append in the"
-                        + " transaction of the LOCKED read that returned the condition");
-            }
-            if (positions.isEmpty() && condition != null) {
-                throw new AppendConditionFailed(condition);
-            }
-            if (positions.size() != rows.size()) {
-                throw new IllegalStateException("inserted " + positions.size() + " of " + rows.size() + " events");
-            }
-            List<Long> inOrder = new ArrayList<>(rows.size());
-            for (RawEvent r : rows) {
-                inOrder.add(positions.get(r.eventId()));
-            }
-            return inOrder;
-        }, "append");
+        }
+        if (positions.isEmpty()) {
+            return null;
+        }
+        if (positions.size() != rows.size()) {
+            throw new IllegalStateException("inserted " + positions.size() + " of " + rows.size() + " events");
+        }
+        List<Long> inOrder = new ArrayList<>(rows.size());
+        for (RawEvent r : rows) {
+            inOrder.add(positions.get(r.eventId()));
+        }
+        return inOrder;
     }
 
     /** The writer's lock parameters, the mark included. */
@@ -300,11 +318,7 @@ public final class JdbcEventStore implements EventStore {
 
     /** Executes a two-statement query (lock; work) and returns the result set of the second. */
     static ResultSet secondResult(PreparedStatement ps) throws SQLException {
-        ps.execute(); // first result: the lock statement's single void row
-        return nextResult(ps);
-    }
-
-    private static ResultSet nextResult(PreparedStatement ps) throws SQLException {
+        ps.execute(); // first result: the lock statement's single row
         if (!ps.getMoreResults()) {
             throw new SQLException("the statement after the lock returned no result set");
         }
@@ -435,18 +449,23 @@ public final class JdbcEventStore implements EventStore {
             }
             SqlBuilder sql = new SqlBuilder();
             boolean locked = options.consistency() == ReadOptions.Consistency.LOCKED;
-            LockKeys keys = null;
+            String nonce = null;
             if (locked) {
                 // One round trip: lock statement, then the read in a statement of its own (a
                 // snapshot taken after the locks). Multi-statement results are buffered by the
                 // driver: LOCKED reads are meant for decision states, not for huge reads.
-                keys = new LockKeys().condition(query);
+                LockKeys keys = new LockKeys().condition(query);
+                nonce = HeldLocks.newNonce();
                 sql.append(LOCKED_READ_SQL + "; ");
                 sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
+                sql.param(nonce);
             }
-            // Without bounds or limit the text is constant for a query shape and its generic plan
-            // is right: prepared once per connection, never re-planned (a decision's read).
-            boolean unbounded = options.from() <= 1 && upper == Long.MAX_VALUE && options.limit() == 0;
+            // Without bounds or limit, and with tags in every item, the text is constant for a
+            // query shape and its generic plan is right whatever the tags: prepared once per
+            // connection, never re-planned (a decision's read). Types stay visible to the planner:
+            // a generic plan made for a common type walks the whole table for a rare one.
+            boolean generic = options.from() <= 1 && upper == Long.MAX_VALUE && options.limit() == 0
+                    && query.items().stream().allMatch(i -> i.types().isEmpty() && (!i.tags().isEmpty() || query.matchesAll()));
             // Bounds are literals (longs: no injection) and left out when they bound nothing: a
             // generic plan of "position BETWEEN $1 AND $2" guesses 0.5% of the table and walks the
             // primary key filtering tags (100x slower than the tag index, docs/event-store.md).
@@ -458,31 +477,22 @@ public final class JdbcEventStore implements EventStore {
             if (upper != Long.MAX_VALUE) {
                 sql.append(" AND e.position <= " + upper);
             }
-            sql.predicate("e", query, " AND ", unbounded);
+            sql.predicate("e", query, " AND ", generic);
             sql.append(options.direction() == dev.pgevents.eventstore.Direction.FORWARD
                     ? " ORDER BY e.position" : " ORDER BY e.position DESC");
             if (options.limit() > 0) {
                 sql.append(" LIMIT " + options.limit());
             }
             PreparedStatement ps = c.prepareStatement(sql.sql());
-            if (!unbounded) {
+            if (!generic) {
                 customPlans(ps);
             }
             JdbcEventStream<T> stream = new JdbcEventStream<>(c, local, ps, query, options, cap, mapper);
             try {
                 sql.bind(c, ps);
                 ps.setFetchSize(fetchSize);
-                if (locked) {
-                    ps.execute();
-                    String heldLocks;
-                    try (ResultSet lock = ps.getResultSet()) {
-                        lock.next();
-                        heldLocks = new HeldLocks(lock.getInt(2), lock.getLong(3), keys.fingerprint()).token();
-                    }
-                    stream.start(nextResult(ps), heldLocks);
-                } else {
-                    stream.start(ps.executeQuery(), null);
-                }
+                // a local transaction ends (locks released) when the stream closes: no proof
+                stream.start(locked ? secondResult(ps) : ps.executeQuery(), local ? null : nonce);
             } catch (SQLException | RuntimeException e) {
                 stream.close();
                 throw e;

@@ -38,7 +38,7 @@ final class JdbcEventStream<T> implements EventStream<T> {
     private final Long cap;
     private final Function<StoredEvent, T> mapper;
     private ResultSet rs;
-    private String heldLocks;
+    private String lockedReadNonce;
     private boolean streamed;
     private boolean exhausted;
     private boolean closed;
@@ -57,10 +57,10 @@ final class JdbcEventStream<T> implements EventStream<T> {
         this.mapper = mapper;
     }
 
-    /** @param heldLocks the proof of a LOCKED read's locks (see AppendCondition), else null */
-    void start(ResultSet resultSet, String heldLocks) {
+    /** @param lockedReadNonce the nonce a LOCKED read in a caller's transaction set (see HeldLocks), else null */
+    void start(ResultSet resultSet, String lockedReadNonce) {
         this.rs = resultSet;
-        this.heldLocks = heldLocks;
+        this.lockedReadNonce = lockedReadNonce;
     }
 
     @Override
@@ -144,10 +144,14 @@ final class JdbcEventStream<T> implements EventStream<T> {
             }
             default -> consistency = OptionalLong.empty();
         }
-        // The locks prove "nothing after" only for a read that saw every matching event up to now.
-        String proof = options.to() == Long.MAX_VALUE && !limitReached ? heldLocks : null;
-        Optional<AppendCondition> condition = consistency.isPresent()
-                ? Optional.of(new AppendCondition(query, consistency.getAsLong(), proof)) : Optional.empty();
+        Optional<AppendCondition> condition = Optional.empty();
+        if (consistency.isPresent()) {
+            long after = consistency.getAsLong();
+            // The locks prove "nothing after" only for a read that saw every matching event up to now.
+            boolean complete = lockedReadNonce != null && options.to() == Long.MAX_VALUE && !limitReached;
+            condition = Optional.of(new AppendCondition(query, after,
+                    complete ? HeldLocks.proof(lockedReadNonce, query, after) : null));
+        }
         return new ReadResult(count, lastPosition, consistency, condition);
     }
 

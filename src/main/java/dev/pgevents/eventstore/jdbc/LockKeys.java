@@ -67,16 +67,6 @@ public final class LockKeys {
         return java.util.Collections.unmodifiableMap(keys);
     }
 
-    /** A hash of the keys and their modes: equal for equal key sets. */
-    public long fingerprint() {
-        long f = 17;
-        for (Map.Entry<Long, Boolean> e : keys.entrySet()) {
-            f = 31 * f + e.getKey();
-            f = 31 * f + (e.getValue() ? 1 : 0);
-        }
-        return f;
-    }
-
     Integer[] hi() {
         return keys.keySet().stream().map(h -> (int) (h >>> 32)).toArray(Integer[]::new);
     }
