@@ -3,6 +3,8 @@
 -- in place when an append runs therefore means: the same transaction, no append since the read,
 -- and the read's locks not released by a rolled-back savepoint (a savepoint rollback reverts the
 -- setting along with the locks). Otherwise the append checks its condition as usual.
+-- The store takes its locks with an inlined statement of the same steps (LockKeys.appendTo);
+-- this function stays the protocol for writers that append in SQL.
 CREATE OR REPLACE FUNCTION es_lock_keys(hi int[], lo int[], exclusive boolean[], mark boolean)
     RETURNS void
     LANGUAGE plpgsql

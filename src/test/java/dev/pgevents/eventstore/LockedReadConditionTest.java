@@ -108,8 +108,9 @@ class LockedReadConditionTest {
         String a = account();
         try (Connection c = transaction(); Connection writer = plain.getConnection()) {
             AppendCondition condition = lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            int writerPid = AdvisoryLocks.pid(writer); // before the writer thread owns the connection
             Future<List<AppendedEvent>> matching = threads.submit(() -> in(writer).append(deposit(a)));
-            AdvisoryLocks.awaitWaiting(plain, AdvisoryLocks.pid(writer));
+            AdvisoryLocks.awaitWaiting(plain, writerPid);
             long ours = in(c).append(deposit(a), condition).get(0).position();
             assertFalse(matching.isDone(), "the writer still waits: nothing matching could slip in");
             c.commit();

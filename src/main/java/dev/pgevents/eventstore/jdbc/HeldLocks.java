@@ -8,7 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The proof a LOCKED read hands to the append in {@link AppendCondition#heldLocks()}:
  * {@code <nonce>:<hash of query and after>}. The read stores the nonce in the transaction-local
- * setting {@value #SETTING}, which every writer clears (es_lock_keys) and a savepoint rollback
+ * setting {@value #SETTING}, which every writer clears ({@link LockKeys#appendTo}) and a savepoint rollback
  * reverts; the append inserts without a check only while the setting still holds the nonce, and
  * checks its condition otherwise. The hash ties the proof to the read's query and position.
  */

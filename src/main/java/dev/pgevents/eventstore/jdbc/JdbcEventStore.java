@@ -52,10 +52,6 @@ public final class JdbcEventStore implements EventStore {
 
     public static final int DEFAULT_FETCH_SIZE = 500;
 
-    /** The lock statement of a LOCKED read: also leaves the nonce of its proof ({@link HeldLocks}). */
-    static final String LOCKED_READ_SQL = "SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], false), set_config('"
-            + HeldLocks.SETTING + "', ?, true)";
-    static final String WRITER_LOCKS_SQL = "es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?)";
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
     static final String EMPTY_METADATA = "{}";
@@ -228,8 +224,9 @@ public final class JdbcEventStore implements EventStore {
     private static SqlBuilder insertSql(List<RawEvent> rows, LockKeys keys, AppendCondition checked, String nonce) {
         SqlBuilder sql = new SqlBuilder();
         if (checked != null) {
-            sql.append("SELECT " + WRITER_LOCKS_SQL + "; ");
-            lockParams(sql, keys);
+            sql.append("SELECT ");
+            keys.appendTo(sql, true);
+            sql.append("; ");
         }
         if (rows.size() == 1) {
             RawEvent r = rows.get(0);
@@ -268,13 +265,14 @@ public final class JdbcEventStore implements EventStore {
             sql.append(") = 0");
         } else if (nonce != null) {
             // The proof is tested first: when it fails, no lock is taken and no row inserted.
-            sql.append(" WHERE CASE WHEN current_setting('" + HeldLocks.SETTING + "', true) = ?"
-                    + " THEN (SELECT true FROM " + WRITER_LOCKS_SQL + ") END");
+            sql.append(" WHERE CASE WHEN current_setting('" + HeldLocks.SETTING + "', true) = ? THEN (SELECT ");
             sql.param(nonce);
-            lockParams(sql, keys);
+            keys.appendTo(sql, true);
+            sql.append(") END");
         } else {
-            sql.append(" WHERE (SELECT true FROM " + WRITER_LOCKS_SQL + ")");
-            lockParams(sql, keys);
+            sql.append(" WHERE (SELECT ");
+            keys.appendTo(sql, true);
+            sql.append(")");
         }
         return sql.append(" RETURNING position, event_id");
     }
@@ -308,12 +306,6 @@ public final class JdbcEventStore implements EventStore {
             inOrder.add(positions.get(r.eventId()));
         }
         return inOrder;
-    }
-
-    /** The writer's lock parameters, the mark included. */
-    private static void lockParams(SqlBuilder sql, LockKeys keys) {
-        sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
-        sql.param(true);
     }
 
     /** Executes a two-statement query (lock; work) and returns the result set of the second. */
@@ -456,8 +448,9 @@ public final class JdbcEventStore implements EventStore {
                 // driver: LOCKED reads are meant for decision states, not for huge reads.
                 LockKeys keys = new LockKeys().condition(query);
                 nonce = HeldLocks.newNonce();
-                sql.append(LOCKED_READ_SQL + "; ");
-                sql.arrayParam("int4", keys.hi()).arrayParam("int4", keys.lo()).arrayParam("bool", keys.exclusive());
+                sql.append("SELECT ");
+                keys.appendTo(sql, false);
+                sql.append(", set_config('" + HeldLocks.SETTING + "', ?, true); ");
                 sql.param(nonce);
             }
             // Without bounds or limit, and with tags in every item, the text is constant for a

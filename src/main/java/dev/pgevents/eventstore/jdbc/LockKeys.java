@@ -67,16 +67,37 @@ public final class LockKeys {
         return java.util.Collections.unmodifiableMap(keys);
     }
 
+    /**
+     * Appends an expression that takes the keys in their sorted order and yields true: a CASE
+     * chain, whose WHEN clauses PostgreSQL evaluates one after the other (documented), so the
+     * order holds within one statement. As a writer's it then clears a LOCKED read's proof
+     * ({@link HeldLocks}) and takes the watermark mark, after the keys: a shared lock in the
+     * one-bigint key space on the current sequence value, below every position drawn afterwards.
+     */
+    void appendTo(SqlBuilder sql, boolean writer) {
+        sql.append("CASE");
+        for (Map.Entry<Long, Boolean> key : keys.entrySet()) {
+            // the mode is a parameter too: one statement text per number of keys, whatever the modes
+            sql.append(" WHEN CASE WHEN ? THEN pg_advisory_xact_lock(?::int4, ?::int4)"
+                    + " ELSE pg_advisory_xact_lock_shared(?::int4, ?::int4) END IS NULL THEN false");
+            int hi = (int) (key.getKey() >>> 32);
+            int lo = (int) (long) key.getKey();
+            sql.param(key.getValue().booleanValue()).param((Object) hi).param((Object) lo).param((Object) hi).param((Object) lo);
+        }
+        if (writer) {
+            sql.append(" WHEN set_config('" + HeldLocks.SETTING + "', '', true) IS NULL THEN false"
+                    + " WHEN pg_advisory_xact_lock_shared((SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
+                    + " FROM es_position_seq)) IS NULL THEN false");
+        }
+        sql.append(" ELSE true END");
+    }
+
     Integer[] hi() {
         return keys.keySet().stream().map(h -> (int) (h >>> 32)).toArray(Integer[]::new);
     }
 
     Integer[] lo() {
         return keys.keySet().stream().map(h -> (int) (long) h).toArray(Integer[]::new);
-    }
-
-    Boolean[] exclusive() {
-        return keys.values().toArray(Boolean[]::new);
     }
 
     /** FNV-1a over the UTF-8 bytes, then the MurmurHash3 finalizer: stable across JVMs and versions. */
