@@ -87,7 +87,8 @@ public final class EventStoreBenchmark {
         void run(int thread) throws Exception;
     }
 
-    record Figures(String name, int threads, long ops, double seconds, double p50ms, double p99ms) {
+    /** @param clientCpuMicros CPU time of the benchmark's worker threads per operation (driver, framework, JSON) */
+    record Figures(String name, int threads, long ops, double seconds, double p50ms, double p99ms, double clientCpuMicros) {
         double perSecond() {
             return ops / seconds;
         }
@@ -179,12 +180,13 @@ public final class EventStoreBenchmark {
                 }
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms", "vs raw");
+            System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s %12s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms",
+                    "vs raw", "client us/op");
             for (Figures f : all) {
                 double ceiling = all.stream().filter(x -> x.threads() == f.threads() && x.name().equals(CEILING))
                         .mapToDouble(Figures::perSecond).findFirst().orElse(Double.NaN);
-                System.out.printf(Locale.ROOT, "%-28s %7d %10.0f %9.2f %9.2f %8.0f%%%n", f.name(), f.threads(), f.perSecond(),
-                        f.p50ms(), f.p99ms(), 100 * f.perSecond() / ceiling);
+                System.out.printf(Locale.ROOT, "%-28s %7d %10.0f %9.2f %9.2f %8.0f%% %12.0f%n", f.name(), f.threads(), f.perSecond(),
+                        f.p50ms(), f.p99ms(), 100 * f.perSecond() / ceiling, f.clientCpuMicros());
             }
         }
     }
@@ -226,6 +228,8 @@ public final class EventStoreBenchmark {
             }
             CyclicBarrier start = new CyclicBarrier(threads);
             List<Future<long[]>> results = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
+            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
             long durationNanos = (long) (seconds * 1e9);
             for (int t = 0; t < threads; t++) {
                 int thread = t;
@@ -233,6 +237,7 @@ public final class EventStoreBenchmark {
                     long[] latencies = new long[1 << 16];
                     int n = 0;
                     start.await(10, TimeUnit.SECONDS);
+                    long cpuStart = cpu.getCurrentThreadCpuTime();
                     long end = System.nanoTime() + durationNanos;
                     long now;
                     while ((now = System.nanoTime()) < end) {
@@ -242,6 +247,7 @@ public final class EventStoreBenchmark {
                         }
                         latencies[n++] = System.nanoTime() - now;
                     }
+                    cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - cpuStart);
                     return Arrays.copyOf(latencies, n);
                 }));
             }
@@ -251,7 +257,8 @@ public final class EventStoreBenchmark {
             }
             long[] merged = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             Figures f = new Figures(name, threads, merged.length, seconds,
-                    merged[(int) (merged.length * 0.50)] / 1e6, merged[Math.min(merged.length - 1, (int) (merged.length * 0.99))] / 1e6);
+                    merged[(int) (merged.length * 0.50)] / 1e6, merged[Math.min(merged.length - 1, (int) (merged.length * 0.99))] / 1e6,
+                    cpuNanos.get() / 1e3 / merged.length);
             System.out.printf(Locale.ROOT, "  %-28s threads=%d events/s=%.0f p50=%.2fms p99=%.2fms%n", name, threads,
                     f.perSecond(), f.p50ms(), f.p99ms());
             return f;
