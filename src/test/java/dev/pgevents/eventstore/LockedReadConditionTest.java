@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pgevents.eventstore.TestEvents.Deposited;
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.eventstore.jdbc.LockKeys;
 import dev.pgevents.testsupport.AdvisoryLocks;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.Sql;
@@ -199,6 +200,33 @@ class LockedReadConditionTest {
         assertNull(standalone.heldLocks());
         store.append(deposit(a), standalone);
         assertEquals(3, count(a));
+    }
+
+    /** The writer's mark comes after its keys: while it waits for a key, it holds no mark (both lock paths). */
+    @Test
+    void aWriterWaitingForAKeyHoldsNoMarkYet() throws Exception {
+        String few = UUID.randomUUID().toString().substring(0, 8);
+        java.util.Set<String> labels = new java.util.TreeSet<>();
+        for (int i = 0; i < LockKeys.MAX_INLINED_KEYS + 4; i++) {
+            labels.add(few + "-" + i);
+        }
+        // a deposit takes 4 keys (inlined CASE chain), the tagged event more than the inlined limit (es_lock_keys)
+        List<List<NewEvent>> appends = List.of(deposit(few),
+                List.of(NewEvent.of(new TestEvents.Tagged(UUID.randomUUID(), 1, TestEvents.Color.RED, labels))));
+        List<EventQuery> held = List.of(query(few), EventQuery.tagged("set:" + labels.iterator().next()));
+        for (int i = 0; i < appends.size(); i++) {
+            List<NewEvent> append = appends.get(i);
+            try (Connection holder = transaction(); Connection writer = plain.getConnection()) {
+                lockedRead(in(holder), held.get(i), ReadOptions.defaults().locked());
+                int writerPid = AdvisoryLocks.pid(writer);
+                Future<List<AppendedEvent>> waiting = threads.submit(() -> in(writer).append(append));
+                AdvisoryLocks.awaitWaiting(plain, writerPid);
+                assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM pg_locks WHERE pid = ? AND locktype = 'advisory'"
+                        + " AND objsubid = 1", writerPid), "no mark while waiting for a key");
+                holder.commit();
+                waiting.get(10, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @Test

@@ -67,17 +67,30 @@ public final class LockKeys {
         return java.util.Collections.unmodifiableMap(keys);
     }
 
+    /** Above this many keys the lock step calls es_lock_keys with arrays: one statement text for all. */
+    public static final int MAX_INLINED_KEYS = 16;
+
     /**
-     * Appends an expression that takes the keys in their sorted order and yields true: a CASE
-     * chain, whose WHEN clauses PostgreSQL evaluates one after the other (documented), so the
-     * order holds within one statement. As a writer's it then clears a LOCKED read's proof
-     * ({@link HeldLocks}) and takes the watermark mark, after the keys: a shared lock in the
-     * one-bigint key space on the current sequence value, below every position drawn afterwards.
+     * Appends an expression that takes the keys in their sorted order and yields true. As a
+     * writer's it then clears a LOCKED read's proof ({@link HeldLocks}) and takes the watermark
+     * mark, after the keys: a shared lock in the one-bigint key space on the current sequence
+     * value, below every position drawn afterwards.
+     * <p>
+     * Up to {@link #MAX_INLINED_KEYS} keys it is a CASE chain, whose WHEN clauses PostgreSQL
+     * evaluates one after the other (documented), so the order holds within one statement; the
+     * mode is a parameter, so the text depends on the number of keys only, and the mark reads the
+     * sequence through a function call (no sub-select: its evaluation time would be the
+     * executor's choice). More keys go to es_lock_keys, a plpgsql loop doing the same.
      */
     void appendTo(SqlBuilder sql, boolean writer) {
+        if (keys.size() > MAX_INLINED_KEYS) {
+            sql.append("CASE WHEN es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?) IS NULL THEN false ELSE true END");
+            sql.arrayParam("int4", hi()).arrayParam("int4", lo()).arrayParam("bool", keys.values().toArray(Boolean[]::new));
+            sql.param(writer);
+            return;
+        }
         sql.append("CASE");
         for (Map.Entry<Long, Boolean> key : keys.entrySet()) {
-            // the mode is a parameter too: one statement text per number of keys, whatever the modes
             sql.append(" WHEN CASE WHEN ? THEN pg_advisory_xact_lock(?::int4, ?::int4)"
                     + " ELSE pg_advisory_xact_lock_shared(?::int4, ?::int4) END IS NULL THEN false");
             int hi = (int) (key.getKey() >>> 32);
@@ -85,9 +98,10 @@ public final class LockKeys {
             sql.param(key.getValue().booleanValue()).param((Object) hi).param((Object) lo).param((Object) hi).param((Object) lo);
         }
         if (writer) {
+            // pg_sequence_last_value: NULL before the first nextval (the mark 0 is then below all)
             sql.append(" WHEN set_config('" + HeldLocks.SETTING + "', '', true) IS NULL THEN false"
-                    + " WHEN pg_advisory_xact_lock_shared((SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END"
-                    + " FROM es_position_seq)) IS NULL THEN false");
+                    + " WHEN pg_advisory_xact_lock_shared(coalesce(pg_sequence_last_value('es_position_seq'::regclass), 0))"
+                    + " IS NULL THEN false");
         }
         sql.append(" ELSE true END");
     }
