@@ -29,6 +29,8 @@ final class HeldLocks {
     static final String SETTING = "pgevents.locked_read";
 
     private static final SecretKeySpec KEY = newKey();
+    /** One initialised MAC per thread: getInstance and init cost more than the MAC itself. */
+    private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(HeldLocks::newMac);
 
     private HeldLocks() {
     }
@@ -56,19 +58,14 @@ final class HeldLocks {
 
     /** HMAC-SHA256 over a length-prefixed encoding: distinct queries never encode alike. */
     private static String mac(String nonce, EventQuery query, long after) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(KEY);
-            update(mac, nonce);
-            mac.update(ByteBuffer.allocate(12).putLong(after).putInt(query.items().size()).array());
-            for (QueryItem item : query.items()) {
-                update(mac, item.types());
-                update(mac, item.tags());
-            }
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+        Mac mac = MAC.get();
+        update(mac, nonce);
+        mac.update(ByteBuffer.allocate(12).putLong(after).putInt(query.items().size()).array());
+        for (QueryItem item : query.items()) {
+            update(mac, item.types());
+            update(mac, item.tags());
         }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal()); // doFinal resets the MAC
     }
 
     private static void update(Mac mac, Collection<String> values) {
@@ -88,5 +85,15 @@ final class HeldLocks {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    private static Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(KEY);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 }
