@@ -13,6 +13,7 @@ import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.eventstore.UnknownTypePolicy;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,14 +46,27 @@ public final class DecisionMaker {
     private final EventStore store;
     private final Transactions transactions;
     private final RetryPolicy retryPolicy;
+    private final ReadOptions stateRead;
 
+    /** A maker whose state reads fail on an event of a type no registered class carries. */
     public DecisionMaker(EventStore store, Transactions transactions, RetryPolicy retryPolicy) {
-        if (store == null || transactions == null || retryPolicy == null) {
-            throw new IllegalArgumentException("store, transactions and retryPolicy are required");
+        this(store, transactions, retryPolicy, UnknownTypePolicy.FAIL);
+    }
+
+    /**
+     * @param unknownTypes what a state read does with an event of a type no registered class
+     *                     carries (another application's, appended over /dcb): FAIL (the decision
+     *                     fails with {@link dev.pgevents.eventstore.UnknownEventTypeException}
+     *                     naming type and position) or SKIP (logged, not folded)
+     */
+    public DecisionMaker(EventStore store, Transactions transactions, RetryPolicy retryPolicy, UnknownTypePolicy unknownTypes) {
+        if (store == null || transactions == null || retryPolicy == null || unknownTypes == null) {
+            throw new IllegalArgumentException("store, transactions, retryPolicy and unknownTypes are required");
         }
         this.store = store;
         this.transactions = transactions;
         this.retryPolicy = retryPolicy;
+        this.stateRead = ReadOptions.defaults().locked().unknownTypes(unknownTypes);
     }
 
     public RetryPolicy retryPolicy() {
@@ -101,7 +115,7 @@ public final class DecisionMaker {
         EventQuery union = queries.isEmpty() ? null : EventQuery.union(queries);
         AppendCondition condition = null;
         if (union != null) {
-            try (EventStream<RecordedEvent> events = store.read(union, ReadOptions.defaults().locked())) {
+            try (EventStream<RecordedEvent> events = store.read(union, stateRead)) {
                 events.stream().forEach(e -> fold(states, e));
                 condition = events.result().appendCondition().orElseThrow();
             }

@@ -25,6 +25,8 @@ import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.eventstore.UnknownEventTypeException;
+import dev.pgevents.eventstore.UnknownTypePolicy;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.eventstore.Tag;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
@@ -162,6 +164,25 @@ class DecisionMakerTest {
         assertEquals(Set.of("course:" + c), e.tags());
         assertEquals(e.position(), r.lastPosition().getAsLong());
         assertEquals(e.position(), Sql.queryLong(plain, "SELECT position FROM es_event WHERE event_id = ?", e.eventId()));
+    }
+
+    @Test
+    void anEventOfAnUnknownTypeFailsTheDecisionOrIsSkippedAsConfigured() {
+        String id = fresh();
+        maker.make(new Increase(id, 2));
+        // another application's event on the same entity, e.g. appended over /dcb
+        long position = Sql.queryLong(plain, "INSERT INTO es_event (event_id, type, tags, payload)"
+                + " VALUES (gen_random_uuid(), 'LegacyAdjusted', ARRAY[?], '{}') RETURNING position", "counter:" + id);
+        UnknownEventTypeException e = assertThrows(UnknownEventTypeException.class, () -> maker.make(new Increase(id, 1)));
+        assertEquals("LegacyAdjusted", e.type());
+        assertEquals(position, e.position());
+        assertEquals(1, count("counter:" + id, "Increased"), "nothing appended");
+
+        DecisionMaker skipping = new DecisionMaker(store, tx, maker.retryPolicy(), UnknownTypePolicy.SKIP);
+        DecisionResult r = skipping.make(new Increase(id, 1));
+        assertEquals(new CounterEvent.Increased(id, 1), r.events().get(0).event());
+        assertEquals(1, r.attempts(), "the skipped event does not void the read's proof: no conflict");
+        assertEquals(2, count("counter:" + id, "Increased"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.pgevents.decision.DecisionMaker;
 import dev.pgevents.decision.RetryPolicy;
 import dev.pgevents.decision.Transactions;
 import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.UnknownTypePolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -17,7 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <ul>
  *   <li>{@code pgevents.decision.max-attempts} (default 10): runs before a DecisionConflictException;</li>
  *   <li>{@code pgevents.decision.backoff-min-ms} (default 5) and {@code pgevents.decision.backoff-max-ms}
- *       (default 200): bounds of the jittered exponential backoff between runs.</li>
+ *       (default 200): bounds of the jittered exponential backoff between runs;</li>
+ *   <li>{@code pgevents.decision.unknown-types} (FAIL or SKIP, default FAIL): what a state read
+ *       does with an event of a type no registered class carries.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -41,10 +44,14 @@ public class DecisionMakerProducer {
     @ConfigProperty(name = "pgevents.decision.backoff-max-ms", defaultValue = "200")
     long backoffMaxMs;
 
+    @Inject
+    @ConfigProperty(name = "pgevents.decision.unknown-types", defaultValue = "FAIL")
+    UnknownTypePolicy unknownTypes;
+
     @Produces
     @Singleton
     public DecisionMaker decisionMaker() {
         return new DecisionMaker(store, transactions,
-                new RetryPolicy(maxAttempts, Duration.ofMillis(backoffMinMs), Duration.ofMillis(backoffMaxMs)));
+                new RetryPolicy(maxAttempts, Duration.ofMillis(backoffMinMs), Duration.ofMillis(backoffMaxMs)), unknownTypes);
     }
 }
