@@ -26,8 +26,13 @@ public final class TestDatabase {
         return server;
     }
 
-    /** Drops and recreates the database, and returns a plain (non-pooled) data source on it. */
-    public static DataSource fresh(String database) {
+    /**
+     * Drops and recreates the database (its name prefixed by the system property
+     * pgevents.test.database-prefix, so two checkouts can test at once), and returns a plain
+     * (non-pooled) data source on it.
+     */
+    public static DataSource fresh(String name) {
+        String database = System.getProperty("pgevents.test.database-prefix", "") + name;
         PostgresServer s = server();
         try {
             s.recreateDatabase(database);
