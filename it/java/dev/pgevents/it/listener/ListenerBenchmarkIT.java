@@ -80,7 +80,7 @@ class ListenerBenchmarkIT {
         ListenerEngine engine = runtime.engine();
         String id = BenchReadModel.ID;
         // ------------------------------------------------------------------ catch-up over 100,000 events
-        engine.pause(id);
+        runtime.admin().pause(id);
         long loadStart = System.nanoTime();
         long last = 0;
         for (int a = 0; a < EVENTS / PER_APPEND; a++) {
@@ -94,10 +94,10 @@ class ListenerBenchmarkIT {
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         long before = query("SELECT count(*) FROM it_bench_counter");
         long start = System.nanoTime();
-        engine.resume(id);
+        runtime.admin().resume(id);
         runtime.wakeAll();
         long deadline = start + Duration.ofMinutes(5).toNanos();
-        while (engine.info(id).position() < last) {
+        while (runtime.admin().info(id).position() < last) {
             assertTrue(System.nanoTime() < deadline, "catch-up did not finish within 5 minutes");
             Thread.sleep(20); // polling a condition with a deadline
         }

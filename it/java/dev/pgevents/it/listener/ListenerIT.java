@@ -164,7 +164,7 @@ class ListenerIT {
         long poisoned = appender.append(new ItEvents.Poisoned("p")).get(0).position();
         ListenerEngine engine = runtime.engine();
         await("the failing listener to stop", Duration.ofSeconds(10),
-                () -> engine.info(FailingListener.ID).status() == ListenerStatus.FAILED);
+                () -> runtime.admin().info(FailingListener.ID).status() == ListenerStatus.FAILED);
         HttpResponse<String> ready = http().serverRoot().get("health/ready");
         assertEquals(503, ready.statusCode(), ready.body());
         assertTrue(ready.body().contains("stopped at position " + poisoned), ready.body());
@@ -181,8 +181,8 @@ class ListenerIT {
         HttpResponse<String> retry = admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/" + poisoned + "/retry");
         assertEquals(200, retry.statusCode(), retry.body());
         await("the retried event to fail and stop the listener again", Duration.ofSeconds(10),
-                () -> engine.info(FailingListener.ID).status() == ListenerStatus.FAILED
-                        && engine.parked(FailingListener.ID).size() == 1);
+                () -> runtime.admin().info(FailingListener.ID).status() == ListenerStatus.FAILED
+                        && runtime.admin().parked(FailingListener.ID).size() == 1);
         assertEquals(404, admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/999999999/retry").statusCode());
 
         HttpResponse<String> skip = admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/" + poisoned + "/skip");

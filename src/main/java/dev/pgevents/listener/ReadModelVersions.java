@@ -13,15 +13,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ReadModelVersions {
 
-    private final ListenerEngine engine;
+    private final ListenerAdmin admin;
     private final List<String> versions;
     private final AtomicInteger current = new AtomicInteger(0);
 
-    public ReadModelVersions(ListenerEngine engine, String... listenerIds) {
+    public ReadModelVersions(ListenerAdmin admin, String... listenerIds) {
         if (listenerIds.length == 0) {
             throw new IllegalArgumentException("at least one version");
         }
-        this.engine = engine;
+        this.admin = admin;
         this.versions = List.of(listenerIds);
     }
 
@@ -30,7 +30,7 @@ public final class ReadModelVersions {
         int at = current.get();
         for (int i = versions.size() - 1; i > at; i--) {
             String id = versions.get(i);
-            if (engine.isRegistered(id) && engine.caughtUp(id)) {
+            if (admin.caughtUp(id)) {
                 current.accumulateAndGet(i, Math::max);
                 break;
             }

@@ -1,11 +1,10 @@
 package dev.pgevents.readmodel;
 
+import dev.pgevents.listener.ListenerTables;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -50,12 +49,8 @@ public class ReadYourWrites {
     }
 
     private long checkpoint(String listenerId) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT position FROM es_listener WHERE listener_id = ?")) {
-            s.setString(1, listenerId);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return ListenerTables.checkpoint(c, listenerId);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the checkpoint of listener " + listenerId, e);
         }

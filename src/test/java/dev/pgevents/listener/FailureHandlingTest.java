@@ -40,7 +40,7 @@ class FailureHandlingTest {
                 return p;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("listener " + id + " did not get there; last pass " + p + ", " + engine.info(id));
+                throw new AssertionError("listener " + id + " did not get there; last pass " + p + ", " + new ListenerAdmin(engine).info(id));
             }
             Thread.onSpinWait();
         }
@@ -54,6 +54,7 @@ class FailureHandlingTest {
     void aFailingEventIsRetriedWithBackoffAndTheBatchRollsBack() {
         ListenerEngine engine = f.engine("node-a", s -> s.withRetry(5, Duration.ofMillis(300), Duration.ofSeconds(10), 2.0,
                 FailurePolicy.PARK));
+        ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("retry", EventQuery.tagged("counter:retry"));
         engine.register(listener);
         AtomicInteger failures = new AtomicInteger();
@@ -68,7 +69,7 @@ class FailureHandlingTest {
         assertEquals(Duration.ofMillis(600), first.delay(), "second failure of x: min * multiplier");
         assertEquals(2, failures.get());
         assertEquals(List.of(a), listener.seen(), "the failed batches rolled back: x's row is not there");
-        ListenerInfo info = engine.info("retry");
+        ListenerInfo info = admin.info("retry");
         assertEquals(x, info.errorPosition());
         assertEquals(2, info.attempts());
         assertTrue(info.lastError().contains("handler refuses event " + x), info.lastError());
@@ -81,15 +82,16 @@ class FailureHandlingTest {
 
         runUntil(engine, "retry", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
         assertEquals(List.of(a, x, b), listener.seen());
-        assertNull(engine.info("retry").errorPosition());
-        assertEquals(0, engine.info("retry").attempts());
-        assertTrue(engine.parked("retry").isEmpty());
+        assertNull(admin.info("retry").errorPosition());
+        assertEquals(0, admin.info("retry").attempts());
+        assertTrue(admin.parked("retry").isEmpty());
     }
 
     @Test
     void afterTheLastAttemptTheEventIsParkedAndTheListenerGoesOn() {
         ListenerEngine engine = f.engine("node-a", s -> s.withRetry(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0,
                 FailurePolicy.PARK));
+        ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("park", EventQuery.tagged("counter:park"));
         engine.register(listener);
         listener.failWhen = FailureHandlingTest::isPoison;
@@ -99,32 +101,32 @@ class FailureHandlingTest {
 
         runUntil(engine, "park", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
         assertEquals(List.of(c1, c2), listener.seen());
-        List<ParkedEvent> parked = engine.parked("park");
+        List<ParkedEvent> parked = admin.parked("park");
         assertEquals(1, parked.size());
         assertEquals(poison, parked.get(0).position());
         assertEquals(3, parked.get(0).attempts());
         assertTrue(parked.get(0).error().contains("handler refuses event " + poison));
-        assertEquals(ListenerStatus.RUNNING, engine.info("park").status());
-        assertEquals(1, engine.info("park").parked());
+        assertEquals(ListenerStatus.RUNNING, admin.info("park").status());
+        assertEquals(1, admin.info("park").parked());
 
         // retry while it still fails: it stays parked
-        assertThrows(ListenerStateException.class, () -> engine.retryParked("park", poison));
-        assertEquals(4, engine.parked("park").get(0).attempts());
+        assertThrows(ListenerStateException.class, () -> admin.retryParked("park", poison));
+        assertEquals(4, admin.parked("park").get(0).attempts());
         assertEquals(List.of(c1, c2), listener.seen());
         // fixed: the retry handles it now and removes it
         listener.failWhen = e -> false;
-        engine.retryParked("park", poison);
+        admin.retryParked("park", poison);
         assertEquals(List.of(c1, c2, poison), listener.seen());
-        assertTrue(engine.parked("park").isEmpty());
-        assertThrows(ListenerNotFoundException.class, () -> engine.retryParked("park", poison));
+        assertTrue(admin.parked("park").isEmpty());
+        assertThrows(ListenerNotFoundException.class, () -> admin.retryParked("park", poison));
 
         // skip: a second poison is parked, then skipped for good
         listener.failWhen = FailureHandlingTest::isPoison;
         long poison2 = f.store.appendEvents(new Poison("park")).get(0).position();
         runUntil(engine, "park", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
-        assertEquals(List.of(poison2), engine.parked("park").stream().map(ParkedEvent::position).toList());
-        engine.skipParked("park", poison2);
-        assertTrue(engine.parked("park").isEmpty());
+        assertEquals(List.of(poison2), admin.parked("park").stream().map(ParkedEvent::position).toList());
+        admin.skipParked("park", poison2);
+        assertTrue(admin.parked("park").isEmpty());
         assertEquals(List.of(c1, c2, poison), listener.seen());
     }
 
@@ -132,6 +134,7 @@ class FailureHandlingTest {
     void theStopPolicyStopsTheListenerUntilTheEventIsSkippedOrRetried() {
         ListenerEngine engine = f.engine("node-a", s -> s.withRetry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
                 FailurePolicy.STOP));
+        ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("stop", EventQuery.tagged("counter:stop"));
         engine.register(listener);
         listener.failWhen = FailureHandlingTest::isPoison;
@@ -140,7 +143,7 @@ class FailureHandlingTest {
         long c2 = f.store.appendEvents(new Counted("stop", 2)).get(0).position();
 
         runUntil(engine, "stop", p -> p.kind() == PassResult.Kind.STOPPED);
-        ListenerInfo info = engine.info("stop");
+        ListenerInfo info = admin.info("stop");
         assertEquals(ListenerStatus.FAILED, info.status());
         assertEquals(poison, info.errorPosition());
         assertTrue(info.position() < poison);
@@ -148,11 +151,11 @@ class FailureHandlingTest {
         assertEquals(PassResult.Kind.STOPPED, engine.runPass("stop").kind(), "stays stopped");
 
         // retry on a stopped listener: it runs again and gets the event in order
-        engine.retryParked("stop", poison);
+        admin.retryParked("stop", poison);
         runUntil(engine, "stop", p -> p.kind() == PassResult.Kind.STOPPED);
         assertEquals(List.of(c1), listener.seen(), "failed again, stopped again");
-        engine.skipParked("stop", poison);
-        assertEquals(ListenerStatus.RUNNING, engine.info("stop").status());
+        admin.skipParked("stop", poison);
+        assertEquals(ListenerStatus.RUNNING, admin.info("stop").status());
         runUntil(engine, "stop", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
         assertEquals(List.of(c1, c2), listener.seen());
     }
@@ -161,6 +164,7 @@ class FailureHandlingTest {
     void aStoppedListenerResumedAfterTheFixHandlesTheEventAndLeavesNoDeadLetter() {
         ListenerEngine engine = f.engine("node-a", s -> s.withRetry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
                 FailurePolicy.STOP));
+        ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("resume", EventQuery.tagged("counter:resume"));
         engine.register(listener);
         listener.failWhen = FailureHandlingTest::isPoison;
@@ -168,14 +172,14 @@ class FailureHandlingTest {
         long after = f.store.appendEvents(new Counted("resume", 1)).get(0).position();
 
         runUntil(engine, "resume", p -> p.kind() == PassResult.Kind.STOPPED);
-        assertEquals(1, engine.parked("resume").size());
+        assertEquals(1, admin.parked("resume").size());
 
         listener.failWhen = e -> false; // the handler was fixed
-        engine.resume("resume");
+        admin.resume("resume");
         runUntil(engine, "resume", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
         assertEquals(List.of(poison, after), listener.seen(), "the event is handled in order after the resume");
-        assertEquals(List.of(), engine.parked("resume"), "and is no dead letter any more");
-        assertEquals(ListenerStatus.RUNNING, engine.info("resume").status());
+        assertEquals(List.of(), admin.parked("resume"), "and is no dead letter any more");
+        assertEquals(ListenerStatus.RUNNING, admin.info("resume").status());
     }
 
     @Test

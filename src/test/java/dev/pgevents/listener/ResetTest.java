@@ -29,6 +29,7 @@ class ResetTest {
     @Test
     void resetToZeroOrToAPositionRebuilds() {
         ListenerEngine engine = f.engine("node-a", s -> s.withBatchSize(4));
+        ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("resettable", EventQuery.tagged("counter:reset"));
         engine.register(listener);
         for (int i = 0; i < 10; i++) {
@@ -38,7 +39,7 @@ class ResetTest {
         List<Long> all = listener.seen();
         assertEquals(10, all.size());
 
-        engine.reset("resettable", 0);
+        admin.reset("resettable", 0);
         assertEquals(1, listener.resets);
         assertEquals(0, f.checkpoint("resettable"));
         assertTrue(listener.seen().isEmpty(), "the reset hook cleared the read model in the reset transaction");
@@ -46,7 +47,7 @@ class ResetTest {
         assertEquals(all, listener.seen());
 
         long middle = all.get(5);
-        engine.reset("resettable", middle);
+        admin.reset("resettable", middle);
         assertEquals(all.subList(0, 6), listener.seen());
         assertEquals(4, engine.runUntilCaughtUp("resettable"));
         assertEquals(all, listener.seen());
@@ -55,13 +56,14 @@ class ResetTest {
     @Test
     void aNewVersionIsBuiltBesideTheLiveOneAndQueriesSwitchWhenItCaughtUp() {
         ListenerEngine engine = f.engine("node-a", s -> s.withBatchSize(5));
+        ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording v1 = f.recording("summary-v1", EventQuery.tagged("counter:versions"));
         engine.register(v1);
         for (int i = 0; i < 20; i++) {
             f.store.appendEvents(new Counted("versions", i));
         }
         engine.runUntilCaughtUp("summary-v1");
-        ReadModelVersions versions = new ReadModelVersions(engine, "summary-v1", "summary-v2");
+        ReadModelVersions versions = new ReadModelVersions(admin, "summary-v1", "summary-v2");
         assertEquals("summary-v1", versions.current(), "v2 is not registered yet");
 
         ListenerFixture.Recording v2 = f.recording("summary-v2", EventQuery.tagged("counter:versions"));
@@ -71,6 +73,6 @@ class ResetTest {
         engine.runUntilCaughtUp("summary-v2");
         assertEquals("summary-v2", versions.current());
         assertEquals(v1.seen(), v2.seen());
-        assertFalse(engine.info("summary-v1").lag() > 0);
+        assertFalse(admin.info("summary-v1").lag() > 0);
     }
 }

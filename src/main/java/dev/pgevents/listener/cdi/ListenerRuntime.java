@@ -7,8 +7,10 @@ import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.listener.EventListener;
+import dev.pgevents.listener.ListenerAdmin;
 import dev.pgevents.listener.ListenerEngine;
 import dev.pgevents.listener.ListenerSettings;
+import dev.pgevents.listener.ListenerTables;
 import dev.pgevents.listener.PassResult;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,7 +31,6 @@ import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
@@ -102,6 +103,7 @@ public class ListenerRuntime {
     ListenerMetrics metrics;
 
     private ListenerEngine engine;
+    private ListenerAdmin admin;
     private JdbcEventStore store;
     private String node;
     private final Map<String, AtomicBoolean> wakePending = new ConcurrentHashMap<>();
@@ -126,6 +128,7 @@ public class ListenerRuntime {
                 () -> transactionRegistry.getTransactionKey() != null);
         engine = new ListenerEngine(node, transactions, dataSource, store, store::decode,
                 id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)), metrics);
+        admin = new ListenerAdmin(engine);
         running = true;
         for (EventListener listener : listeners) {
             ListenerSettings s = ListenerSettings.resolve(listener.id(), key -> config.getOptionalValue(key, String.class));
@@ -171,6 +174,10 @@ public class ListenerRuntime {
 
     public ListenerEngine engine() {
         return engine;
+    }
+
+    public ListenerAdmin admin() {
+        return admin;
     }
 
     public String node() {
@@ -322,13 +329,8 @@ public class ListenerRuntime {
 
     /** Lag in positions of a listener (safe position - checkpoint), or -1 when unknown. */
     long lag(String id) {
-        try (Connection c = nonTxDataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT greatest(0, es_safe_position() - position) FROM es_listener WHERE listener_id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
+        try (Connection c = nonTxDataSource.getConnection()) {
+            return ListenerTables.lag(c, id);
         } catch (SQLException | RuntimeException e) {
             return -1;
         }

@@ -1,7 +1,7 @@
 package dev.pgevents.listener.http;
 
 import dev.pgevents.http.Problem;
-import dev.pgevents.listener.ListenerEngine;
+import dev.pgevents.listener.ListenerAdmin;
 import dev.pgevents.listener.ListenerInfo;
 import dev.pgevents.listener.ListenerNotFoundException;
 import dev.pgevents.listener.ListenerStateException;
@@ -47,27 +47,27 @@ public class ListenerAdminResource {
     @Inject
     ListenerRuntime runtime;
 
-    private ListenerEngine engine() {
-        return runtime.engine();
+    private ListenerAdmin admin() {
+        return runtime.admin();
     }
 
     @GET
     public List<ListenerInfo> list() {
-        return call(() -> engine().list());
+        return call(() -> admin().list());
     }
 
     @GET
     @Path("{id}")
     public ListenerInfo get(@PathParam("id") String id) {
-        return call(() -> engine().info(id));
+        return call(() -> admin().info(id));
     }
 
     @POST
     @Path("{id}/pause")
     public ListenerInfo pause(@PathParam("id") String id) {
         return call(() -> {
-            engine().pause(id);
-            return engine().info(id);
+            admin().pause(id);
+            return admin().info(id);
         });
     }
 
@@ -75,9 +75,9 @@ public class ListenerAdminResource {
     @Path("{id}/resume")
     public ListenerInfo resume(@PathParam("id") String id) {
         return call(() -> {
-            engine().resume(id);
+            admin().resume(id);
             runtime.wakeAll();
-            return engine().info(id);
+            return admin().info(id);
         });
     }
 
@@ -89,9 +89,9 @@ public class ListenerAdminResource {
             throw problem(Response.Status.BAD_REQUEST, "position must be >= 0, was " + to);
         }
         return call(() -> {
-            engine().reset(id, to);
+            admin().reset(id, to);
             runtime.wakeAll();
-            return engine().info(id);
+            return admin().info(id);
         });
     }
 
@@ -99,8 +99,8 @@ public class ListenerAdminResource {
     @Path("{id}/parked")
     public List<ParkedEvent> parked(@PathParam("id") String id) {
         return call(() -> {
-            engine().info(id); // 404 for an unknown listener
-            return engine().parked(id);
+            admin().info(id); // 404 for an unknown listener
+            return admin().parked(id);
         });
     }
 
@@ -108,9 +108,9 @@ public class ListenerAdminResource {
     @Path("{id}/parked/{position}/retry")
     public ListenerInfo retry(@PathParam("id") String id, @PathParam("position") long position) {
         return call(() -> {
-            engine().retryParked(id, position);
+            admin().retryParked(id, position);
             runtime.wakeAll();
-            return engine().info(id);
+            return admin().info(id);
         });
     }
 
@@ -118,9 +118,9 @@ public class ListenerAdminResource {
     @Path("{id}/parked/{position}/skip")
     public ListenerInfo skip(@PathParam("id") String id, @PathParam("position") long position) {
         return call(() -> {
-            engine().skipParked(id, position);
+            admin().skipParked(id, position);
             runtime.wakeAll();
-            return engine().info(id);
+            return admin().info(id);
         });
     }
 
