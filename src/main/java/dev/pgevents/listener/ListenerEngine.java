@@ -151,18 +151,6 @@ public final class ListenerEngine {
         }
     }
 
-    /** Runs passes until the listener is caught up (or cannot go on); for tests and rebuilds. */
-    public int runUntilCaughtUp(String id) {
-        int total = 0;
-        while (true) {
-            PassResult p = runPass(id);
-            total += p.handled();
-            if (p.kind() != PassResult.Kind.MORE) {
-                return total;
-            }
-        }
-    }
-
     private PassResult stepsUntilDone(Registered r) {
         long deadline = System.nanoTime() + r.settings.maxPassDuration().toNanos();
         int handled = 0;

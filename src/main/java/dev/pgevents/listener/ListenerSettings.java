@@ -69,26 +69,6 @@ public record ListenerSettings(boolean enabled, Duration pollInterval, int batch
         return millis >= backoffMax.toMillis() ? backoffMax : Duration.ofMillis((long) millis);
     }
 
-    public ListenerSettings withBatchSize(int size) {
-        return new ListenerSettings(enabled, pollInterval, size, maxPassDuration, maxAttempts, backoffMin, backoffMax,
-                backoffMultiplier, onFailure, leaseDuration);
-    }
-
-    public ListenerSettings withRetry(int attempts, Duration min, Duration max, double multiplier, FailurePolicy policy) {
-        return new ListenerSettings(enabled, pollInterval, batchSize, maxPassDuration, attempts, min, max, multiplier,
-                policy, leaseDuration);
-    }
-
-    public ListenerSettings withLeaseDuration(Duration lease) {
-        return new ListenerSettings(enabled, pollInterval, batchSize, maxPassDuration, maxAttempts, backoffMin,
-                backoffMax, backoffMultiplier, onFailure, lease);
-    }
-
-    public ListenerSettings withPollInterval(Duration interval) {
-        return new ListenerSettings(enabled, interval, batchSize, maxPassDuration, maxAttempts, backoffMin, backoffMax,
-                backoffMultiplier, onFailure, leaseDuration);
-    }
-
     /** Parses 250ms, 5s, 2m, 1h, PT5S, or plain milliseconds. */
     public static Duration duration(String text) {
         String v = text.trim().toLowerCase(Locale.ROOT);

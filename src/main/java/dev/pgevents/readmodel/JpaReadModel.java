@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * ends with a flush and a clear (errors show up at the batch, where the engine can isolate the
  * failing event; memory stays flat during a catch-up). {@link #reset} to 0 deletes every row of
  * {@link #entities()}; a reset to a later position keeps the rows (the stale check makes the
- * replay of already applied events a no-op); override it for anything else.
+ * replay of already applied events a no-op); override it for anything else. The helpers
+ * {@link #create}, {@link #update}, {@link #upsert} and {@link #delete} skip stale and repeated events.
  */
 public abstract class JpaReadModel implements EventListener {
 
@@ -60,20 +61,47 @@ public abstract class JpaReadModel implements EventListener {
                 .getResultList();
     }
 
+    /**
+     * Creates the entity for this event unless it exists (a repeated delivery): returns the new
+     * entity, or null when it already existed (left unchanged).
+     */
     protected <T extends ProjectedEntity> T create(Class<T> type, Object id, RecordedEvent event, Supplier<T> factory) {
-        return Projections.create(em, type, id, event, factory);
+        if (em.find(type, id) != null) {
+            return null;
+        }
+        T entity = factory.get();
+        entity.setLastEventPosition(event.position());
+        em.persist(entity);
+        return entity;
     }
 
+    /** Applies the change to the entity if it exists and the event is newer; says whether it did. */
     protected <T extends ProjectedEntity> boolean update(Class<T> type, Object id, RecordedEvent event, Consumer<T> change) {
-        return Projections.update(em, type, id, event, change);
+        T entity = em.find(type, id);
+        return entity != null && entity.applyIfNewer(event, () -> change.accept(entity));
     }
 
+    /** Creates the entity if missing, then applies the change if the event is newer; says whether it changed. */
     protected <T extends ProjectedEntity> boolean upsert(Class<T> type, Object id, RecordedEvent event, Supplier<T> factory,
                                                          Consumer<T> change) {
-        return Projections.upsert(em, type, id, event, factory, change);
+        T existing = em.find(type, id);
+        if (existing != null) {
+            return existing.applyIfNewer(event, () -> change.accept(existing));
+        }
+        T entity = factory.get();
+        change.accept(entity);
+        entity.setLastEventPosition(event.position());
+        em.persist(entity);
+        return true;
     }
 
+    /** Deletes the entity if it exists and the event is newer; says whether it did. */
     protected <T extends ProjectedEntity> boolean delete(Class<T> type, Object id, RecordedEvent event) {
-        return Projections.delete(em, type, id, event);
+        T entity = em.find(type, id);
+        if (entity == null || !entity.isNewer(event)) {
+            return false;
+        }
+        em.remove(entity);
+        return true;
     }
 }

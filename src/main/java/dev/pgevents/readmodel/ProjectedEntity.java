@@ -36,11 +36,6 @@ public abstract class ProjectedEntity {
         return true;
     }
 
-    /** For a new entity created by this event. */
-    protected void createdBy(RecordedEvent event) {
-        lastEventPosition = event.position();
-    }
-
     void setLastEventPosition(long position) {
         lastEventPosition = position;
     }

@@ -1,5 +1,6 @@
 package dev.pgevents.benchmark;
 
+import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventTypeRegistry;
@@ -114,7 +115,7 @@ public final class ListenerBenchmark {
                     new JsonbEventSerializer());
             Map<Long, Long> committedAt = new ConcurrentHashMap<>();
             ListenerEngine engine = new ListenerEngine("bench", tx, tx.dataSource(), store, store::decode,
-                    id -> ListenerSettings.defaults().withBatchSize(500), new ListenerObserver() {
+                    id -> ListenerSettings.defaults(), new ListenerObserver() {
                         @Override
                         public void committed(String id, int n, long nanos, long position) {
                             committedAt.put(position, System.nanoTime());
@@ -132,7 +133,7 @@ public final class ListenerBenchmark {
             }
             double load = (System.nanoTime() - t0) / 1e9;
             long start = System.nanoTime();
-            int handled = engine.runUntilCaughtUp("bench-totals");
+            int handled = runUntilCaughtUp(engine, "bench-totals");
             double seconds = (System.nanoTime() - start) / 1e9;
             long applied = Sql.queryLong(raw, "SELECT sum(events) FROM bench_total");
             if (handled != events || applied != events) {

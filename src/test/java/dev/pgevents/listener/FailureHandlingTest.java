@@ -52,7 +52,7 @@ class FailureHandlingTest {
 
     @Test
     void aFailingEventIsRetriedWithBackoffAndTheBatchRollsBack() {
-        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(5, Duration.ofMillis(300), Duration.ofSeconds(10), 2.0,
+        ListenerEngine engine = f.engine("node-a", s -> s.retry(5, Duration.ofMillis(300), Duration.ofSeconds(10), 2.0,
                 FailurePolicy.PARK));
         ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("retry", EventQuery.tagged("counter:retry"));
@@ -89,7 +89,7 @@ class FailureHandlingTest {
 
     @Test
     void afterTheLastAttemptTheEventIsParkedAndTheListenerGoesOn() {
-        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0,
+        ListenerEngine engine = f.engine("node-a", s -> s.retry(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0,
                 FailurePolicy.PARK));
         ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("park", EventQuery.tagged("counter:park"));
@@ -132,7 +132,7 @@ class FailureHandlingTest {
 
     @Test
     void theStopPolicyStopsTheListenerUntilTheEventIsSkippedOrRetried() {
-        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
+        ListenerEngine engine = f.engine("node-a", s -> s.retry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
                 FailurePolicy.STOP));
         ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("stop", EventQuery.tagged("counter:stop"));
@@ -162,7 +162,7 @@ class FailureHandlingTest {
 
     @Test
     void aStoppedListenerResumedAfterTheFixHandlesTheEventAndLeavesNoDeadLetter() {
-        ListenerEngine engine = f.engine("node-a", s -> s.withRetry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
+        ListenerEngine engine = f.engine("node-a", s -> s.retry(2, Duration.ofMillis(1), Duration.ofMillis(2), 2.0,
                 FailurePolicy.STOP));
         ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("resume", EventQuery.tagged("counter:resume"));
@@ -184,8 +184,8 @@ class FailureHandlingTest {
 
     @Test
     void backoffGrowsByTheMultiplierUpToTheMaximum() {
-        ListenerSettings s = ListenerSettings.defaults().withRetry(10, Duration.ofMillis(100), Duration.ofSeconds(1), 3.0,
-                FailurePolicy.PARK);
+        ListenerSettings s = new ListenerSettingsBuilder().retry(10, Duration.ofMillis(100), Duration.ofSeconds(1), 3.0,
+                FailurePolicy.PARK).build();
         assertEquals(Duration.ofMillis(100), s.backoff(1));
         assertEquals(Duration.ofMillis(300), s.backoff(2));
         assertEquals(Duration.ofMillis(900), s.backoff(3));

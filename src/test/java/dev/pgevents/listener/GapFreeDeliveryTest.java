@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,7 @@ class GapFreeDeliveryTest {
         ListenerFixture.Recording listener = f.recording("race", EventQuery.tagged("counter:race"));
         engine.register(listener);
         f.store.appendEvents(new Counted("race", 0)); // before the race: handled normally
-        assertEquals(1, engine.runUntilCaughtUp("race"));
+        assertEquals(1, runUntilCaughtUp(engine, "race"));
 
         try (Connection t1 = f.raw.getConnection()) {
             t1.setAutoCommit(false);
@@ -66,17 +67,17 @@ class GapFreeDeliveryTest {
             assertTrue(f.checkpoint("race") < p1, "checkpoint " + f.checkpoint("race") + " must stay below " + p1);
 
             t1.commit();
-            assertEquals(2, engine.runUntilCaughtUp("race"));
+            assertEquals(2, runUntilCaughtUp(engine, "race"));
             List<Long> seen = listener.seen();
             assertEquals(List.of(seen.get(0), p1, p2), seen, "T1's event once, then T2's, in position order");
-            assertEquals(0, engine.runUntilCaughtUp("race"), "nothing is handled twice");
+            assertEquals(0, runUntilCaughtUp(engine, "race"), "nothing is handled twice");
             assertEquals(p2, f.checkpoint("race"));
         }
     }
 
     @Test
     void checkpointAdvancesOverNonMatchingEventsToTheWatermark() {
-        ListenerEngine engine = f.engine("node-a", s -> s.withBatchSize(3));
+        ListenerEngine engine = f.engine("node-a", s -> s.batchSize(3));
         ListenerFixture.Recording listener = f.recording("sparse", EventQuery.tagged("counter:sparse"));
         engine.register(listener);
         for (int i = 0; i < 10; i++) {
@@ -87,7 +88,7 @@ class GapFreeDeliveryTest {
             f.store.appendEvents(new Noise("m" + i));
         }
         long safe = f.store.safePosition();
-        assertEquals(1, engine.runUntilCaughtUp("sparse"));
+        assertEquals(1, runUntilCaughtUp(engine, "sparse"));
         assertEquals(List.of(matching), listener.seen());
         assertEquals(safe, f.checkpoint("sparse"), "a short batch moves the checkpoint to the watermark itself");
     }
@@ -96,7 +97,7 @@ class GapFreeDeliveryTest {
     void eightConcurrentWritersWhileTheListenerRuns() throws Exception {
         int writers = 8;
         int appendsPerWriter = 150;
-        ListenerEngine engine = f.engine("node-a", s -> s.withBatchSize(50));
+        ListenerEngine engine = f.engine("node-a", s -> s.batchSize(50));
         ListenerFixture.Recording listener = f.recording("hammer",
                 EventQuery.of(QueryItem.tags("hammer"), QueryItem.types(Noise.class)));
         engine.register(listener);
@@ -134,7 +135,7 @@ class GapFreeDeliveryTest {
         } finally {
             pool.shutdownNow();
         }
-        engine.runUntilCaughtUp("hammer");
+        runUntilCaughtUp(engine, "hammer");
         // the query matches every Noise event (Counted carries no "hammer" tag), those of other
         // tests of this class included: the listener starts at position 0
         List<Long> expected = f.positions(f.store.registry().typeName(Noise.class));

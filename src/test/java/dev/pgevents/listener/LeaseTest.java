@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,8 +36,8 @@ class LeaseTest {
     @Test
     void oneNodeRunsTheListenerAndAnotherTakesOverWhenItDies() {
         Duration lease = Duration.ofSeconds(1);
-        ListenerEngine a = f.engine("node-a", s -> s.withLeaseDuration(lease));
-        ListenerEngine b = f.engine("node-b", s -> s.withLeaseDuration(lease));
+        ListenerEngine a = f.engine("node-a", s -> s.leaseDuration(lease));
+        ListenerEngine b = f.engine("node-b", s -> s.leaseDuration(lease));
         ListenerFixture.Recording onA = f.recording("shared", EventQuery.tagged("counter:lease"));
         ListenerFixture.Recording onB = f.recording("shared", EventQuery.tagged("counter:lease"));
         a.register(onA);
@@ -44,7 +45,7 @@ class LeaseTest {
         for (int i = 0; i < 10; i++) {
             f.store.appendEvents(new Counted("lease", i));
         }
-        assertEquals(10, a.runUntilCaughtUp("shared"));
+        assertEquals(10, runUntilCaughtUp(a, "shared"));
         assertEquals(PassResult.Kind.NOT_OWNER, b.runPass("shared").kind());
         assertEquals("node-a", new ListenerAdmin(a).info("shared").leaseOwner());
 
@@ -62,7 +63,7 @@ class LeaseTest {
         } while (p.kind() == PassResult.Kind.NOT_OWNER);
         long tookMs = (System.nanoTime() - died) / 1_000_000;
         assertTrue(tookMs <= lease.toMillis() + 1000, "took over after " + tookMs + " ms");
-        b.runUntilCaughtUp("shared");
+        runUntilCaughtUp(b, "shared");
         assertEquals("node-b", new ListenerAdmin(b).info("shared").leaseOwner());
         List<Long> seen = onA.seen(); // one table: both nodes' handled events
         assertEquals(15, seen.size(), "each event once: " + seen);
@@ -73,14 +74,14 @@ class LeaseTest {
         // graceful shutdown of b: a takes over at once
         b.releaseLeases();
         f.store.appendEvents(new Counted("lease", 15));
-        assertEquals(1, a.runUntilCaughtUp("shared"));
+        assertEquals(1, runUntilCaughtUp(a, "shared"));
     }
 
     @Test
     void twoNodesPollingAtOnceHandleEveryEventExactlyOnce() throws Exception {
         Duration lease = Duration.ofMillis(300);
-        ListenerEngine a = f.engine("node-a", s -> s.withLeaseDuration(lease).withBatchSize(7));
-        ListenerEngine b = f.engine("node-b", s -> s.withLeaseDuration(lease).withBatchSize(7));
+        ListenerEngine a = f.engine("node-a", s -> s.leaseDuration(lease).batchSize(7));
+        ListenerEngine b = f.engine("node-b", s -> s.leaseDuration(lease).batchSize(7));
         ListenerFixture.Recording onA = f.recording("contended", EventQuery.tagged("counter:contended"));
         a.register(onA);
         b.register(f.recording("contended", EventQuery.tagged("counter:contended")));
@@ -116,7 +117,7 @@ class LeaseTest {
         }
         a.releaseLeases();
         b.releaseLeases();
-        a.runUntilCaughtUp("contended");
+        runUntilCaughtUp(a, "contended");
         List<Long> seen = onA.seen();
         assertEquals(400, seen.size());
         assertEquals(seen.stream().sorted().distinct().toList(), seen, "exactly once, in position order");

@@ -35,14 +35,13 @@ final class ListenerFixture implements AutoCloseable {
                 + " type text NOT NULL)");
     }
 
-    ListenerEngine engine(String node, UnaryOperator<ListenerSettings> settings) {
+    ListenerEngine engine(String node, UnaryOperator<ListenerSettingsBuilder> settings) {
         return engine(node, settings, ListenerObserver.NONE);
     }
 
-    ListenerEngine engine(String node, UnaryOperator<ListenerSettings> settings, ListenerObserver observer) {
+    ListenerEngine engine(String node, UnaryOperator<ListenerSettingsBuilder> settings, ListenerObserver observer) {
         return new ListenerEngine(node, tx, tx.dataSource(), store, store::decode,
-                id -> settings.apply(ListenerSettings.defaults().withPollInterval(java.time.Duration.ofMillis(50))),
-                observer);
+                id -> settings.apply(new ListenerSettingsBuilder()).build(), observer);
     }
 
     /** A listener that records each event in {@code seen} (in the engine's transaction). */

@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -51,7 +52,7 @@ class OutageAndSettingsTest {
             ListenerFixture.Recording listener = f.recording("outage", EventQuery.tagged("counter:outage"));
             engine.register(listener);
             f.store.appendEvents(new Counted("outage", 1));
-            assertEquals(1, engine.runUntilCaughtUp("outage"));
+            assertEquals(1, runUntilCaughtUp(engine, "outage"));
 
             db.down.set(true);
             f.store.appendEvents(new Counted("outage", 2)); // other writers go on (another path to the database)
@@ -62,7 +63,7 @@ class OutageAndSettingsTest {
             assertEquals(before, f.checkpoint("outage"));
 
             db.down.set(false);
-            assertEquals(2, engine.runUntilCaughtUp("outage"), "resumed by itself, nothing lost or doubled");
+            assertEquals(2, runUntilCaughtUp(engine, "outage"), "resumed by itself, nothing lost or doubled");
             assertEquals(3, listener.seen().size());
         }
     }

@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,14 +29,14 @@ class ResetTest {
 
     @Test
     void resetToZeroOrToAPositionRebuilds() {
-        ListenerEngine engine = f.engine("node-a", s -> s.withBatchSize(4));
+        ListenerEngine engine = f.engine("node-a", s -> s.batchSize(4));
         ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("resettable", EventQuery.tagged("counter:reset"));
         engine.register(listener);
         for (int i = 0; i < 10; i++) {
             f.store.appendEvents(new Counted("reset", i));
         }
-        engine.runUntilCaughtUp("resettable");
+        runUntilCaughtUp(engine, "resettable");
         List<Long> all = listener.seen();
         assertEquals(10, all.size());
 
@@ -43,26 +44,26 @@ class ResetTest {
         assertEquals(1, listener.resets);
         assertEquals(0, f.checkpoint("resettable"));
         assertTrue(listener.seen().isEmpty(), "the reset hook cleared the read model in the reset transaction");
-        assertEquals(10, engine.runUntilCaughtUp("resettable"));
+        assertEquals(10, runUntilCaughtUp(engine, "resettable"));
         assertEquals(all, listener.seen());
 
         long middle = all.get(5);
         admin.reset("resettable", middle);
         assertEquals(all.subList(0, 6), listener.seen());
-        assertEquals(4, engine.runUntilCaughtUp("resettable"));
+        assertEquals(4, runUntilCaughtUp(engine, "resettable"));
         assertEquals(all, listener.seen());
     }
 
     @Test
     void aNewVersionIsBuiltBesideTheLiveOneAndQueriesSwitchWhenItCaughtUp() {
-        ListenerEngine engine = f.engine("node-a", s -> s.withBatchSize(5));
+        ListenerEngine engine = f.engine("node-a", s -> s.batchSize(5));
         ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording v1 = f.recording("summary-v1", EventQuery.tagged("counter:versions"));
         engine.register(v1);
         for (int i = 0; i < 20; i++) {
             f.store.appendEvents(new Counted("versions", i));
         }
-        engine.runUntilCaughtUp("summary-v1");
+        runUntilCaughtUp(engine, "summary-v1");
         ReadModelVersions versions = new ReadModelVersions(admin, "summary-v1", "summary-v2");
         assertEquals("summary-v1", versions.current(), "v2 is not registered yet");
 
@@ -70,7 +71,7 @@ class ResetTest {
         engine.register(v2);
         assertEquals("summary-v1", versions.current(), "v2 has not caught up: queries stay on v1");
         engine.runPass("summary-v2"); // one pass (time-boxed) may or may not finish; run to the end:
-        engine.runUntilCaughtUp("summary-v2");
+        runUntilCaughtUp(engine, "summary-v2");
         assertEquals("summary-v2", versions.current());
         assertEquals(v1.seen(), v2.seen());
         assertFalse(admin.info("summary-v1").lag() > 0);
