@@ -238,6 +238,33 @@ class ListenerIT {
     }
 
     @Test
+    void theAdminApiRefusesPositionsItCannotUseWith400() throws Exception {
+        String listener = "api/admin/listeners/" + CounterSummaryReadModel.ID;
+        for (String bad : List.of("abc", "1.5", "18446744073709551616", "9223372036854775808", "-1", "", "1e3")) {
+            assertBadRequest(admin("POST", listener + "/reset?position=" + bad), "a position is a whole number");
+        }
+        for (String action : List.of("retry", "skip")) {
+            assertBadRequest(admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/abc/" + action),
+                    "a position is a whole number");
+        }
+
+        // beyond the head: the listener would skip every event appended up to that position
+        appender.append(new ItEvents.Added("beyond", 1));
+        await("the read model", Duration.ofSeconds(4), () -> events("beyond") == 1);
+        long head = runtime.admin().info(CounterSummaryReadModel.ID).headPosition();
+        assertBadRequest(admin("POST", listener + "/reset?position=" + (head + 1_000_000)), "beyond the head");
+        assertTrue(runtime.admin().info(CounterSummaryReadModel.ID).position() <= head, "the checkpoint did not move ahead");
+        appender.append(new ItEvents.Added("beyond", 1));
+        await("the next event to reach the read model", Duration.ofSeconds(4), () -> events("beyond") == 2);
+    }
+
+    private static void assertBadRequest(HttpResponse<String> response, String detail) {
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(json(response).asJsonObject().getString("detail").contains(detail), response.body());
+    }
+
+    @Test
     void metricsCountHandledEventsPerListener() {
         appender.append(new ItEvents.Added("metrics", 1));
         await("the read model", Duration.ofSeconds(4), () -> events("metrics") == 1);

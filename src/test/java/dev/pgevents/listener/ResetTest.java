@@ -3,6 +3,7 @@ package dev.pgevents.listener;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.EventQuery;
@@ -52,6 +53,30 @@ class ResetTest {
         assertEquals(all.subList(0, 6), listener.seen());
         assertEquals(4, runUntilCaughtUp(engine, "resettable"));
         assertEquals(all, listener.seen());
+    }
+
+    @Test
+    void aResetBeyondTheHeadIsRefusedAndChangesNothing() {
+        ListenerEngine engine = f.engine("node-a", s -> s);
+        ListenerAdmin admin = new ListenerAdmin(engine);
+        ListenerFixture.Recording listener = f.recording("ahead", EventQuery.tagged("counter:ahead"));
+        engine.register(listener);
+        f.store.appendEvents(new Counted("ahead", 1));
+        assertEquals(1, runUntilCaughtUp(engine, "ahead"));
+        long checkpoint = f.checkpoint("ahead");
+        long head = f.store.safePosition();
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> admin.reset("ahead", head + 1));
+        assertTrue(refused.getMessage().contains("beyond the head"), refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> admin.reset("ahead", Long.MAX_VALUE));
+        assertThrows(IllegalArgumentException.class, () -> admin.reset("ahead", -1));
+        assertEquals(checkpoint, f.checkpoint("ahead"));
+        assertEquals(0, listener.resets, "the reset hook did not run");
+
+        admin.reset("ahead", head); // the head itself is fine
+        long next = f.store.appendEvents(new Counted("ahead", 2)).get(0).position();
+        assertEquals(1, runUntilCaughtUp(engine, "ahead"), "an event appended after the reset is handled");
+        assertEquals(next, listener.seen().get(listener.seen().size() - 1));
     }
 
     @Test

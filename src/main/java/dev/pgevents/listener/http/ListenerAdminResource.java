@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * POST /api/admin/listeners/{id}/parked/{position}/skip
  * </pre>
  * Errors are problem+json: 404 unknown listener or parked event, 409 an operation that failed in
- * the listener's state (a retried event failing again), 400 a bad position.
+ * the listener's state (a retried event failing again), 400 a position that is not a whole number
+ * from 0 up, or a reset beyond the head of the store.
  */
 @Path("api/admin/listeners")
 @AdminOnly
@@ -83,11 +84,8 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/reset")
-    public ListenerInfo reset(@PathParam("id") String id, @QueryParam("position") Long position) {
-        long to = position == null ? 0 : position;
-        if (to < 0) {
-            throw problem(Response.Status.BAD_REQUEST, "position must be >= 0, was " + to);
-        }
+    public ListenerInfo reset(@PathParam("id") String id, @QueryParam("position") String position) {
+        long to = position == null ? 0 : position(position);
         return call(() -> {
             admin().reset(id, to);
             runtime.wakeAll();
@@ -106,9 +104,10 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/retry")
-    public ListenerInfo retry(@PathParam("id") String id, @PathParam("position") long position) {
+    public ListenerInfo retry(@PathParam("id") String id, @PathParam("position") String position) {
+        long at = position(position);
         return call(() -> {
-            admin().retryParked(id, position);
+            admin().retryParked(id, at);
             runtime.wakeAll();
             return admin().info(id);
         });
@@ -116,12 +115,30 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/skip")
-    public ListenerInfo skip(@PathParam("id") String id, @PathParam("position") long position) {
+    public ListenerInfo skip(@PathParam("id") String id, @PathParam("position") String position) {
+        long at = position(position);
         return call(() -> {
-            admin().skipParked(id, position);
+            admin().skipParked(id, at);
             runtime.wakeAll();
             return admin().info(id);
         });
+    }
+
+    /**
+     * A position as the client wrote it: a whole number from 0 to {@value Long#MAX_VALUE}. Parsed
+     * here rather than by JAX-RS, which answers 404 for a parameter it cannot convert.
+     */
+    private static long position(String text) {
+        if (text.matches("[0-9]{1,19}")) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                // 19 digits above Long.MAX_VALUE: refused below
+            }
+        }
+        String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+        throw problem(Response.Status.BAD_REQUEST, "a position is a whole number from 0 to " + Long.MAX_VALUE
+                + ", not '" + shown + "'");
     }
 
     private static <T> T call(Supplier<T> work) {
