@@ -72,8 +72,7 @@ public final class LockKeys {
 
     /**
      * Appends an expression that takes the keys in their sorted order and yields true. As a
-     * writer's it then clears a LOCKED read's proof ({@link HeldLocks}) and takes the watermark
-     * mark, after the keys: a shared lock in the one-bigint key space on the current sequence
+     * writer's it then takes the watermark mark, after the keys: a shared lock in the one-bigint key space on the current sequence
      * value, below every position drawn afterwards.
      * <p>
      * Up to {@link #MAX_INLINED_KEYS} keys it is a CASE chain, whose WHEN clauses PostgreSQL
@@ -99,8 +98,7 @@ public final class LockKeys {
         }
         if (writer) {
             // pg_sequence_last_value: NULL before the first nextval (the mark 0 is then below all)
-            sql.append(" WHEN set_config('" + HeldLocks.SETTING + "', '', true) IS NULL THEN false"
-                    + " WHEN pg_advisory_xact_lock_shared(coalesce(pg_sequence_last_value('es_position_seq'::regclass), 0))"
+            sql.append(" WHEN pg_advisory_xact_lock_shared(coalesce(pg_sequence_last_value('es_position_seq'::regclass), 0))"
                     + " IS NULL THEN false");
         }
         sql.append(" ELSE true END");
