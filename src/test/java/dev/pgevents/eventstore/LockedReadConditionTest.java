@@ -136,6 +136,18 @@ class LockedReadConditionTest {
     }
 
     @Test
+    void aLockedReadFromZeroThatFindsNothingReturnsAConditionAfterZero() throws Exception {
+        String nobody = UUID.randomUUID().toString().substring(0, 8);
+        try (Connection c = transaction()) {
+            AppendCondition condition = lockedRead(in(c), query(nobody), ReadOptions.defaults().locked().from(0));
+            assertEquals(new AppendCondition(query(nobody), 0), condition);
+            in(c).append(deposit(nobody), condition);
+            c.commit();
+        }
+        assertEquals(1, count(nobody));
+    }
+
+    @Test
     void inAnotherTransactionTheConditionIsChecked() throws Exception {
         String a = account();
         AppendCondition condition;

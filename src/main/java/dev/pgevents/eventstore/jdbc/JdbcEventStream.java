@@ -136,7 +136,8 @@ final class JdbcEventStream<T> implements EventStream<T> {
                 consistency = OptionalLong.of(options.direction() == Direction.FORWARD && limitReached ? last : upper);
             }
             case LOCKED -> {
-                long upper = options.to() != Long.MAX_VALUE ? options.to() : Math.max(maxSeen, options.from() - 1);
+                // from(0) reads from the first position as from(1) does: "after" is never below 0
+                long upper = options.to() != Long.MAX_VALUE ? options.to() : Math.max(maxSeen, Math.max(0, options.from() - 1));
                 consistency = OptionalLong.of(options.direction() == Direction.FORWARD && limitReached ? last : upper);
             }
             default -> consistency = OptionalLong.empty();
