@@ -84,7 +84,7 @@ class TypedReadTest {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger(JdbcEventStore.class.getName());
+        Logger logger = Logger.getLogger(EventCodec.class.getName());
         logger.addHandler(handler);
         try (EventStream<RecordedEvent> s = store.read(EventQuery.tagged("account:a"), ReadOptions.defaults().skipUnknownTypes())) {
             List<Event> events = s.stream().map(RecordedEvent::event).toList();

@@ -126,6 +126,20 @@ class ValidationTest {
     }
 
     @Test
+    void aRawPayloadItsEventClassRefusesIsAnInvalidAppendInTheApisWords() {
+        InvalidAppendException refused = assertThrows(InvalidAppendException.class, () -> store.appendRaw(List.of(
+                new RawEvent(UUID.randomUUID(), "Withdrawn", Set.of("account:r"), "{\"accountId\":\"r\",\"amount\":-5}", null)), null));
+        assertEquals("invalid Withdrawn event: the amount must not be negative: -5", refused.getMessage());
+        for (String payload : List.of("{\"accountId\":\"r\",\"amount\":\"five\"}", "[1]", "{\"accountId\":{}}")) {
+            InvalidAppendException mismatch = assertThrows(InvalidAppendException.class, () -> store.appendRaw(List.of(
+                    new RawEvent(UUID.randomUUID(), "Withdrawn", Set.of("account:r"), payload, null)), null));
+            assertTrue(mismatch.getMessage().startsWith("the payload of a Withdrawn event does not match")
+                    && !mismatch.getMessage().contains("java.") && !mismatch.getMessage().contains("class "), mismatch.getMessage());
+        }
+        assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM es_event WHERE type = 'Withdrawn'"), "nothing was appended");
+    }
+
+    @Test
     void duplicateEventIdsAreTypedAndAppendNothing() {
         UUID id = UUID.randomUUID();
         store.append(List.of(new NewEvent(id, new Race("dup", 1), null)));

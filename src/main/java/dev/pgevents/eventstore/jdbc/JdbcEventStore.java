@@ -5,9 +5,8 @@ import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.DuplicateEventIdException;
 import dev.pgevents.eventstore.Event;
-import dev.pgevents.eventstore.EventDeserializationException;
+import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventQuery;
-import dev.pgevents.eventstore.EventSerializationException;
 import dev.pgevents.eventstore.EventSerializer;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreAccessException;
@@ -15,14 +14,12 @@ import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.InvalidAppendException;
 import dev.pgevents.eventstore.InvalidQueryException;
-import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.Limits;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.eventstore.StoredEvent;
-import dev.pgevents.eventstore.UnknownEventTypeException;
 import dev.pgevents.eventstore.UnknownTypePolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -54,11 +50,9 @@ public final class JdbcEventStore implements EventStore {
 
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
-    static final String EMPTY_METADATA = "{}";
 
     private final DataSource dataSource;
-    private final EventTypeRegistry registry;
-    private final EventSerializer serializer;
+    private final EventCodec codec;
     private final int fetchSize;
     private final BooleanSupplier inGlobalTransaction;
     /**
@@ -97,15 +91,19 @@ public final class JdbcEventStore implements EventStore {
             throw new IllegalArgumentException("fetchSize must be positive: " + fetchSize);
         }
         this.dataSource = dataSource;
-        this.registry = registry;
-        this.serializer = serializer;
+        this.codec = new EventCodec(registry, serializer);
         this.fetchSize = fetchSize;
         this.inGlobalTransaction = inGlobalTransaction;
     }
 
     @Override
     public EventTypeRegistry registry() {
-        return registry;
+        return codec.registry();
+    }
+
+    /** The serialization, decoding and unknown-type policy of this store (listeners decode with it). */
+    public EventCodec codec() {
+        return codec;
     }
 
     // ------------------------------------------------------------------------------------ append
@@ -126,11 +124,9 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition) {
         checkNotEmpty(events);
-        // A type this application knows must carry a payload its class reads: checked before the
-        // append, so a foreign writer cannot store what every Java reader would then fail on.
         List<Event> decoded = new ArrayList<>(events.size());
         for (RawEvent r : events) {
-            decoded.add(registry.classOf(r.type()).map(type -> decodeForAppend(r, type)).orElse(null));
+            decoded.add(codec.decodeToAppend(r).orElse(null));
         }
         List<Long> positions = insert(events, condition);
         List<AppendedEvent> out = new ArrayList<>(events.size());
@@ -141,21 +137,11 @@ public final class JdbcEventStore implements EventStore {
         return out;
     }
 
-    private Event decodeForAppend(RawEvent r, Class<? extends Event> type) {
-        try {
-            return serializer.deserialize(r.payloadJson(), type);
-        } catch (RuntimeException e) {
-            throw new InvalidAppendException("the payload of a " + r.type() + " event does not read as "
-                    + type.getSimpleName() + ": " + e.getMessage());
-        }
-    }
-
     private List<AppendedEvent> appendTyped(List<NewEvent> events, AppendCondition condition) {
         checkNotEmpty(events);
         List<RawEvent> rows = new ArrayList<>(events.size());
         for (NewEvent e : events) {
-            rows.add(new RawEvent(e.eventId(), registry.typeName(e.event().getClass()), registry.tagsOf(e.event()),
-                    serialize(e.event()), serializeMetadata(e.metadata())));
+            rows.add(codec.encode(e));
         }
         List<Long> positions = insert(rows, condition);
         List<AppendedEvent> out = new ArrayList<>(rows.size());
@@ -337,25 +323,6 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
-    private String serialize(Event event) {
-        try {
-            return serializer.serialize(event);
-        } catch (RuntimeException e) {
-            throw new EventSerializationException("cannot serialize " + event.getClass().getName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private String serializeMetadata(Metadata metadata) {
-        if (metadata.equals(Metadata.empty())) {
-            return EMPTY_METADATA;
-        }
-        try {
-            return serializer.serialize(metadata);
-        } catch (RuntimeException e) {
-            throw new EventSerializationException("cannot serialize metadata: " + e.getMessage(), e);
-        }
-    }
-
     /** A PostgreSQL array literal, every element quoted. */
     static String arrayLiteral(Set<String> values) {
         StringBuilder b = new StringBuilder(16 * values.size() + 2).append('{');
@@ -383,40 +350,12 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public EventStream<RecordedEvent> read(EventQuery query, ReadOptions options) {
         UnknownTypePolicy policy = options == null ? UnknownTypePolicy.FAIL : options.unknownTypes();
-        return open(query, options, raw -> decode(raw, policy));
+        return open(query, options, raw -> codec.decode(raw, policy));
     }
 
     @Override
     public EventStream<StoredEvent> readRaw(EventQuery query, ReadOptions options) {
         return open(query, options, raw -> raw);
-    }
-
-    /** Decodes a raw event; null means "skip" (unknown type under the SKIP policy). */
-    public RecordedEvent decode(StoredEvent raw, UnknownTypePolicy policy) {
-        Optional<Class<? extends Event>> type = registry.classOf(raw.type());
-        if (type.isEmpty()) {
-            if (policy == UnknownTypePolicy.SKIP) {
-                LOG.log(Level.WARNING, "skipping event of unknown type ''{0}'' at position {1}",
-                        new Object[] {raw.type(), raw.position()});
-                return null;
-            }
-            throw new UnknownEventTypeException(raw.type(), raw.position());
-        }
-        Event event;
-        Metadata metadata;
-        try {
-            event = serializer.deserialize(raw.payload(), type.get());
-            metadata = raw.metadata() == null || EMPTY_METADATA.equals(raw.metadata())
-                    ? Metadata.empty() : serializer.deserialize(raw.metadata(), Metadata.class);
-        } catch (RuntimeException e) {
-            throw new EventDeserializationException(raw.type(), raw.position(), e);
-        }
-        if (event == null) {
-            throw new EventDeserializationException(raw.type(), raw.position(),
-                    new IllegalStateException("payload is JSON null"));
-        }
-        return new RecordedEvent(raw.position(), raw.eventId(), raw.type(), raw.tags(), event, metadata,
-                raw.recordedAt());
     }
 
     private <T> EventStream<T> open(EventQuery query, ReadOptions options, java.util.function.Function<StoredEvent, T> mapper) {
