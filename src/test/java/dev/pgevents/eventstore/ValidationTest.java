@@ -140,6 +140,36 @@ class ValidationTest {
     }
 
     @Test
+    void aPlainInsertIntoEsEventIsRefusedAndAnSqlWriterAppendsThroughEsLockKeys() throws Exception {
+        DataSource ds = EventStoreFixture.migrated("es_protocol_test");
+        EventStore store = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
+        String insert = "INSERT INTO es_event (event_id, type, tags, payload) VALUES (gen_random_uuid(), 'Opened',"
+                + " '{account:sql}', '{\"accountId\": \"sql\"}')";
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+            java.sql.SQLException refused = assertThrows(java.sql.SQLException.class, () -> s.execute(insert));
+            assertEquals("PE001", refused.getSQLState());
+            assertTrue(refused.getMessage().contains("es_event is written only through the event store's append protocol"),
+                    refused.getMessage());
+            // the protocol in SQL: the writer's shared keys (type, tag, all) and the mark, then the insert
+            c.setAutoCommit(false);
+            dev.pgevents.eventstore.jdbc.LockKeys keys = new dev.pgevents.eventstore.jdbc.LockKeys().writer("Opened", Set.of("account:sql"));
+            Integer[] hi = keys.entries().keySet().stream().map(h -> (int) (h >>> 32)).toArray(Integer[]::new);
+            Integer[] lo = keys.entries().keySet().stream().map(h -> (int) (long) h).toArray(Integer[]::new);
+            try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT es_lock_keys(?, ?, ?, true)")) {
+                lock.setArray(1, c.createArrayOf("int4", hi));
+                lock.setArray(2, c.createArrayOf("int4", lo));
+                lock.setArray(3, c.createArrayOf("bool", keys.entries().values().toArray()));
+                lock.execute();
+            }
+            s.execute(insert);
+            c.commit();
+        }
+        assertEquals(1, Sql.queryLong(ds, "SELECT count(*) FROM es_event WHERE tags @> '{account:sql}'"));
+        assertEquals("sql", store.read(EventQuery.tagged("account:sql"), ReadOptions.defaults()).toList().get(0).event()
+                instanceof Opened o ? o.accountId() : null);
+    }
+
+    @Test
     void duplicateEventIdsAreTypedAndAppendNothing() {
         UUID id = UUID.randomUUID();
         store.append(List.of(new NewEvent(id, new Race("dup", 1), null)));
