@@ -119,10 +119,20 @@ class ValidationTest {
         }
         InvalidAppendException wide = assertThrows(InvalidAppendException.class, () -> store.append(tooWide));
         assertTrue(wide.getMessage().contains("lock keys"), wide.getMessage());
+        // Race events of one thread: a key per race tag, plus thread:0, the type and "all"
+        List<NewEvent> oneTooMany = new ArrayList<>();
+        for (int i = 0; i < Limits.MAX_LOCK_KEYS_PER_APPEND - 2; i++) {
+            oneTooMany.add(NewEvent.of(new Race("edge-" + i, 0)));
+        }
+        InvalidAppendException edge = assertThrows(InvalidAppendException.class, () -> store.append(oneTooMany));
+        assertTrue(edge.getMessage().startsWith("the append needs 129 lock keys"), edge.getMessage());
+        assertEquals(128, Limits.MAX_LOCK_KEYS_PER_APPEND);
         List<dev.pgevents.eventstore.RawEvent> rawWide = tooWide.stream().map(e -> new dev.pgevents.eventstore.RawEvent(
                 e.eventId(), "Raw", java.util.Set.of("t:" + e.eventId()), "{}", null)).toList();
         assertThrows(InvalidAppendException.class, () -> store.appendRaw(rawWide, null));
         assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM es_event"), "nothing was appended");
+        store.append(oneTooMany.subList(1, oneTooMany.size())); // exactly 128 keys
+        assertEquals(Limits.MAX_LOCK_KEYS_PER_APPEND - 3, Sql.queryLong(ds, "SELECT count(*) FROM es_event"));
     }
 
     @Test
