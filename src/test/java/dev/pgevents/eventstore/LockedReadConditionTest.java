@@ -147,6 +147,21 @@ class LockedReadConditionTest {
         assertEquals(1, count(nobody));
     }
 
+    /** Lock timeouts, like deadlocks and serialization failures, are transient: a retry can cure them. */
+    @Test
+    void aLockTimeoutIsATransientAccessError() throws Exception {
+        String a = account();
+        try (Connection holder = transaction(); Connection writer = transaction()) {
+            lockedRead(in(holder), query(a), ReadOptions.defaults().locked());
+            Sql.exec(writer, "SET LOCAL lock_timeout = '50ms'");
+            EventStoreAccessException e = assertThrows(EventStoreAccessException.class, () -> in(writer).append(deposit(a)));
+            assertEquals(EventStoreAccessException.LOCK_NOT_AVAILABLE, e.sqlState());
+            assertTrue(e.isTransient());
+            writer.rollback();
+            holder.rollback();
+        }
+    }
+
     @Test
     void inAnotherTransactionTheConditionIsChecked() throws Exception {
         String a = account();
