@@ -2,7 +2,7 @@ package dev.pgevents.eventstore;
 
 import java.sql.SQLException;
 
-/** A database error, with its SQLSTATE. {@link #isTransient()} for deadlocks and serialization failures. */
+/** A database error, with its SQLSTATE. {@link #isTransient()} for deadlocks, serialization failures and lock timeouts. */
 public class EventStoreAccessException extends EventStoreException {
 
     private static final long serialVersionUID = 1L;
@@ -11,6 +11,8 @@ public class EventStoreAccessException extends EventStoreException {
     public static final String DEADLOCK = "40P01";
     /** serialization_failure */
     public static final String SERIALIZATION_FAILURE = "40001";
+    /** lock_not_available: a lock_timeout expired */
+    public static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private final String sqlState;
 
@@ -23,8 +25,8 @@ public class EventStoreAccessException extends EventStoreException {
         return sqlState;
     }
 
-    /** True for errors a retry of the whole transaction can cure: deadlock, serialization failure. */
+    /** True for errors a retry of the whole transaction can cure: deadlock, serialization failure, lock timeout. */
     public boolean isTransient() {
-        return DEADLOCK.equals(sqlState) || SERIALIZATION_FAILURE.equals(sqlState);
+        return DEADLOCK.equals(sqlState) || SERIALIZATION_FAILURE.equals(sqlState) || LOCK_NOT_AVAILABLE.equals(sqlState);
     }
 }

@@ -8,4 +8,8 @@ public class EventValidationException extends EventStoreException {
     public EventValidationException(String message) {
         super(message);
     }
+
+    public EventValidationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -8,4 +8,8 @@ public class InvalidAppendException extends EventValidationException {
     public InvalidAppendException(String message) {
         super(message);
     }
+
+    public InvalidAppendException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

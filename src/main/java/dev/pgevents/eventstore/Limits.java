@@ -14,10 +14,12 @@ public final class Limits {
     /**
      * Most distinct lock keys one append may take (its events' types and tags, its condition's
      * keys): every key is an advisory lock held to commit, and PostgreSQL's shared lock table
-     * (max_locks_per_transaction x max_connections, 6,400 by default) serves all sessions. Split
-     * larger imports into several appends.
+     * (max_locks_per_transaction x max_connections, 64 x 100 = 6,400 by default) serves every
+     * session of every database on the server: with 1,000, seven concurrent maximal appends
+     * exhausted it ("out of shared memory") for everybody. 128 keeps fifty of them within it.
+     * Split larger imports into several appends.
      */
-    public static final int MAX_LOCK_KEYS_PER_APPEND = 1000;
+    public static final int MAX_LOCK_KEYS_PER_APPEND = 128;
 
     private Limits() {
     }

@@ -114,7 +114,7 @@ public final class ListenerBenchmark {
             JdbcEventStore store = new JdbcEventStore(tx.dataSource(), EventTypeRegistry.of(Counted.class),
                     new JsonbEventSerializer());
             Map<Long, Long> committedAt = new ConcurrentHashMap<>();
-            ListenerEngine engine = new ListenerEngine("bench", tx, tx.dataSource(), store, store::decode,
+            ListenerEngine engine = new ListenerEngine("bench", tx, tx.dataSource(), store, store.codec()::decode,
                     id -> ListenerSettings.defaults(), new ListenerObserver() {
                         @Override
                         public void committed(String id, int n, long nanos, long position) {

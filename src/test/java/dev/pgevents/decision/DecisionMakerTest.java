@@ -172,7 +172,7 @@ class DecisionMakerTest {
         maker.make(new Increase(id, 2));
         // another application's event on the same entity, e.g. appended over /dcb
         long position = Sql.queryLong(plain, "INSERT INTO es_event (event_id, type, tags, payload)"
-                + " VALUES (gen_random_uuid(), 'LegacyAdjusted', ARRAY[?], '{}') RETURNING position", "counter:" + id);
+                + " SELECT gen_random_uuid(), 'LegacyAdjusted', ARRAY[?], '{}'" + Sql.PROTOCOL + " RETURNING position", "counter:" + id);
         UnknownEventTypeException e = assertThrows(UnknownEventTypeException.class, () -> maker.make(new Increase(id, 1)));
         assertEquals("LegacyAdjusted", e.type());
         assertEquals(position, e.position());

@@ -158,7 +158,7 @@ class QueryTest {
         DataSource big = EventStoreFixture.migrated("es_query_stream_test");
         Sql.exec(big, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Deposited',"
                     + " ARRAY['account:' || (g % 10)], jsonb_build_object('accountId', (g % 10)::text, 'amount', g)"
-                    + " FROM generate_series(1, 100000) g");
+                    + " FROM generate_series(1, 100000) g" + Sql.PROTOCOL);
         TestTransactions tx = new TestTransactions(big);
         EventStore s = new JdbcEventStore(tx.dataSource(), TestEvents.registry(), new JsonbEventSerializer(), 1000);
         tx.run(() -> {

@@ -30,6 +30,15 @@ public sealed interface TestEvents extends Event {
     record Untagged(String text) implements TestEvents {
     }
 
+    /** Refuses a negative amount in its constructor, as domain events validate their values. */
+    record Withdrawn(@Tag("account") String accountId, long amount) implements TestEvents {
+        public Withdrawn {
+            if (amount < 0) {
+                throw new IllegalArgumentException("the amount must not be negative: " + amount);
+            }
+        }
+    }
+
     record Race(@Tag("race") String race, @Tag("thread") int thread) implements TestEvents {
     }
 

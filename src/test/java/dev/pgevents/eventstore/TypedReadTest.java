@@ -54,7 +54,7 @@ class TypedReadTest {
     @Test
     void unknownTypeFailsNamingTypeAndPosition() {
         store.appendEvents(new Opened("a"));
-        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) VALUES (gen_random_uuid(), 'Ghost', '{account:a}', '{}')");
+        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Ghost', '{account:a}', '{}'" + Sql.PROTOCOL);
         store.appendEvents(new Deposited("a", 5));
         long ghost = Sql.queryLong(ds, "SELECT position FROM es_event WHERE type = 'Ghost'");
         UnknownEventTypeException e = assertThrows(UnknownEventTypeException.class,
@@ -67,7 +67,7 @@ class TypedReadTest {
     @Test
     void unknownTypeIsSkippedWithALogLineWhenTheCallerSaysSo() {
         store.appendEvents(new Opened("a"));
-        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) VALUES (gen_random_uuid(), 'Ghost', '{account:a}', '{}')");
+        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Ghost', '{account:a}', '{}'" + Sql.PROTOCOL);
         store.appendEvents(new Deposited("a", 5));
         List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
@@ -84,7 +84,7 @@ class TypedReadTest {
             public void close() {
             }
         };
-        Logger logger = Logger.getLogger(JdbcEventStore.class.getName());
+        Logger logger = Logger.getLogger(EventCodec.class.getName());
         logger.addHandler(handler);
         try (EventStream<RecordedEvent> s = store.read(EventQuery.tagged("account:a"), ReadOptions.defaults().skipUnknownTypes())) {
             List<Event> events = s.stream().map(RecordedEvent::event).toList();
@@ -99,8 +99,8 @@ class TypedReadTest {
 
     @Test
     void payloadThatDoesNotDeserializeFailsNamingTypeAndPosition() {
-        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) VALUES (gen_random_uuid(), 'Deposited',"
-                + " '{account:a}', '{\"accountId\": \"a\", \"amount\": \"not a number\"}')");
+        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Deposited',"
+                + " '{account:a}', '{\"accountId\": \"a\", \"amount\": \"not a number\"}'" + Sql.PROTOCOL);
         long position = Sql.queryLong(ds, "SELECT max(position) FROM es_event");
         EventDeserializationException e = assertThrows(EventDeserializationException.class,
                 () -> store.read(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList());

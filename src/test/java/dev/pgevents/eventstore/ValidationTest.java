@@ -119,10 +119,64 @@ class ValidationTest {
         }
         InvalidAppendException wide = assertThrows(InvalidAppendException.class, () -> store.append(tooWide));
         assertTrue(wide.getMessage().contains("lock keys"), wide.getMessage());
+        // Race events of one thread: a key per race tag, plus thread:0, the type and "all"
+        List<NewEvent> oneTooMany = new ArrayList<>();
+        for (int i = 0; i < Limits.MAX_LOCK_KEYS_PER_APPEND - 2; i++) {
+            oneTooMany.add(NewEvent.of(new Race("edge-" + i, 0)));
+        }
+        InvalidAppendException edge = assertThrows(InvalidAppendException.class, () -> store.append(oneTooMany));
+        assertTrue(edge.getMessage().startsWith("the append needs 129 lock keys"), edge.getMessage());
+        assertEquals(128, Limits.MAX_LOCK_KEYS_PER_APPEND);
         List<dev.pgevents.eventstore.RawEvent> rawWide = tooWide.stream().map(e -> new dev.pgevents.eventstore.RawEvent(
                 e.eventId(), "Raw", java.util.Set.of("t:" + e.eventId()), "{}", null)).toList();
         assertThrows(InvalidAppendException.class, () -> store.appendRaw(rawWide, null));
         assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM es_event"), "nothing was appended");
+        store.append(oneTooMany.subList(1, oneTooMany.size())); // exactly 128 keys
+        assertEquals(Limits.MAX_LOCK_KEYS_PER_APPEND - 3, Sql.queryLong(ds, "SELECT count(*) FROM es_event"));
+    }
+
+    @Test
+    void aRawPayloadItsEventClassRefusesIsAnInvalidAppendInTheApisWords() {
+        InvalidAppendException refused = assertThrows(InvalidAppendException.class, () -> store.appendRaw(List.of(
+                new RawEvent(UUID.randomUUID(), "Withdrawn", Set.of("account:r"), "{\"accountId\":\"r\",\"amount\":-5}", null)), null));
+        assertEquals("invalid Withdrawn event: the amount must not be negative: -5", refused.getMessage());
+        for (String payload : List.of("{\"accountId\":\"r\",\"amount\":\"five\"}", "[1]", "{\"accountId\":{}}")) {
+            InvalidAppendException mismatch = assertThrows(InvalidAppendException.class, () -> store.appendRaw(List.of(
+                    new RawEvent(UUID.randomUUID(), "Withdrawn", Set.of("account:r"), payload, null)), null));
+            assertTrue(mismatch.getMessage().startsWith("the payload of a Withdrawn event does not match")
+                    && !mismatch.getMessage().contains("java.") && !mismatch.getMessage().contains("class "), mismatch.getMessage());
+        }
+        assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM es_event WHERE type = 'Withdrawn'"), "nothing was appended");
+    }
+
+    @Test
+    void aPlainInsertIntoEsEventIsRefusedAndAnSqlWriterAppendsThroughEsLockKeys() throws Exception {
+        DataSource ds = EventStoreFixture.migrated("es_protocol_test");
+        EventStore store = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
+        String insert = "INSERT INTO es_event (event_id, type, tags, payload) VALUES (gen_random_uuid(), 'Opened',"
+                + " '{account:sql}', '{\"accountId\": \"sql\"}')";
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement()) {
+            java.sql.SQLException refused = assertThrows(java.sql.SQLException.class, () -> s.execute(insert));
+            assertEquals("PE001", refused.getSQLState());
+            assertTrue(refused.getMessage().contains("es_event is written only through the event store's append protocol"),
+                    refused.getMessage());
+            // the protocol in SQL: the writer's shared keys (type, tag, all) and the mark, then the insert
+            c.setAutoCommit(false);
+            dev.pgevents.eventstore.jdbc.LockKeys keys = new dev.pgevents.eventstore.jdbc.LockKeys().writer("Opened", Set.of("account:sql"));
+            Integer[] hi = keys.entries().keySet().stream().map(h -> (int) (h >>> 32)).toArray(Integer[]::new);
+            Integer[] lo = keys.entries().keySet().stream().map(h -> (int) (long) h).toArray(Integer[]::new);
+            try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT es_lock_keys(?, ?, ?, true)")) {
+                lock.setArray(1, c.createArrayOf("int4", hi));
+                lock.setArray(2, c.createArrayOf("int4", lo));
+                lock.setArray(3, c.createArrayOf("bool", keys.entries().values().toArray()));
+                lock.execute();
+            }
+            s.execute(insert);
+            c.commit();
+        }
+        assertEquals(1, Sql.queryLong(ds, "SELECT count(*) FROM es_event WHERE tags @> '{account:sql}'"));
+        assertEquals("sql", store.read(EventQuery.tagged("account:sql"), ReadOptions.defaults()).toList().get(0).event()
+                instanceof Opened o ? o.accountId() : null);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.pgevents.eventstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
@@ -145,5 +146,20 @@ class WatermarkTest {
             t1.commit();
         }
         assertEquals(2, store.safePosition());
+    }
+
+    @Test
+    void aCachedPositionSequenceFailsTheSafePositionClearly() {
+        DataSource ds = EventStoreFixture.migrated("es_watermark_cache_test");
+        EventStore s = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
+        s.append(List.of(NewEvent.of(new TestEvents.Opened("c"))));
+        assertEquals(1, s.safePosition());
+        Sql.exec(ds, "ALTER SEQUENCE es_position_seq CACHE 10");
+        EventStoreAccessException e = assertThrows(EventStoreAccessException.class, s::safePosition);
+        assertTrue(e.getMessage().contains("es_position_seq has CACHE 10, the safe position needs CACHE 1"), e.getMessage());
+        assertEquals("PE002", e.sqlState());
+        assertThrows(EventStoreAccessException.class, () -> s.safePosition(EventQuery.tagged("account:c")));
+        Sql.exec(ds, "ALTER SEQUENCE es_position_seq CACHE 1");
+        assertEquals(1, s.safePosition());
     }
 }

@@ -40,7 +40,7 @@ final class ListenerFixture implements AutoCloseable {
     }
 
     ListenerEngine engine(String node, UnaryOperator<ListenerSettingsBuilder> settings, ListenerObserver observer) {
-        return new ListenerEngine(node, tx, tx.dataSource(), store, store::decode,
+        return new ListenerEngine(node, tx, tx.dataSource(), store, store.codec()::decode,
                 id -> settings.apply(new ListenerSettingsBuilder()).build(), observer);
     }
 

@@ -47,7 +47,7 @@ class OutageAndSettingsTest {
             Switchable db = new Switchable(f.pool);
             TestTransactions tx = new TestTransactions(db);
             JdbcEventStore store = new JdbcEventStore(tx.dataSource(), ListenerTestEvents.registry(), new JsonbEventSerializer());
-            ListenerEngine engine = new ListenerEngine("node-a", tx, tx.dataSource(), store, store::decode,
+            ListenerEngine engine = new ListenerEngine("node-a", tx, tx.dataSource(), store, store.codec()::decode,
                     id -> ListenerSettings.defaults(), ListenerObserver.NONE);
             ListenerFixture.Recording listener = f.recording("outage", EventQuery.tagged("counter:outage"));
             engine.register(listener);

@@ -14,6 +14,12 @@ public final class Sql {
     private Sql() {
     }
 
+    /**
+     * Appended to an {@code INSERT INTO es_event ... SELECT ...} of a test: takes the writer's
+     * watermark mark and sets the protocol marker es_event requires, once per statement (no keys).
+     */
+    public static final String PROTOCOL = " WHERE (SELECT es_lock_keys('{}', '{}', '{}', true)::text) = ''";
+
     public static void exec(DataSource ds, String sql, Object... params) {
         try (Connection c = ds.getConnection()) {
             exec(c, sql, params);

@@ -5,9 +5,8 @@ import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.DuplicateEventIdException;
 import dev.pgevents.eventstore.Event;
-import dev.pgevents.eventstore.EventDeserializationException;
+import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventQuery;
-import dev.pgevents.eventstore.EventSerializationException;
 import dev.pgevents.eventstore.EventSerializer;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreAccessException;
@@ -15,14 +14,12 @@ import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.InvalidAppendException;
 import dev.pgevents.eventstore.InvalidQueryException;
-import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.Limits;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.eventstore.StoredEvent;
-import dev.pgevents.eventstore.UnknownEventTypeException;
 import dev.pgevents.eventstore.UnknownTypePolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -54,11 +50,9 @@ public final class JdbcEventStore implements EventStore {
 
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
-    static final String EMPTY_METADATA = "{}";
 
     private final DataSource dataSource;
-    private final EventTypeRegistry registry;
-    private final EventSerializer serializer;
+    private final EventCodec codec;
     private final int fetchSize;
     private final BooleanSupplier inGlobalTransaction;
     /**
@@ -97,15 +91,19 @@ public final class JdbcEventStore implements EventStore {
             throw new IllegalArgumentException("fetchSize must be positive: " + fetchSize);
         }
         this.dataSource = dataSource;
-        this.registry = registry;
-        this.serializer = serializer;
+        this.codec = new EventCodec(registry, serializer);
         this.fetchSize = fetchSize;
         this.inGlobalTransaction = inGlobalTransaction;
     }
 
     @Override
     public EventTypeRegistry registry() {
-        return registry;
+        return codec.registry();
+    }
+
+    /** The serialization, decoding and unknown-type policy of this store (listeners decode with it). */
+    public EventCodec codec() {
+        return codec;
     }
 
     // ------------------------------------------------------------------------------------ append
@@ -126,11 +124,9 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition) {
         checkNotEmpty(events);
-        // A type this application knows must carry a payload its class reads: checked before the
-        // append, so a foreign writer cannot store what every Java reader would then fail on.
         List<Event> decoded = new ArrayList<>(events.size());
         for (RawEvent r : events) {
-            decoded.add(registry.classOf(r.type()).map(type -> decodeForAppend(r, type)).orElse(null));
+            decoded.add(codec.decodeToAppend(r).orElse(null));
         }
         List<Long> positions = insert(events, condition);
         List<AppendedEvent> out = new ArrayList<>(events.size());
@@ -141,21 +137,11 @@ public final class JdbcEventStore implements EventStore {
         return out;
     }
 
-    private Event decodeForAppend(RawEvent r, Class<? extends Event> type) {
-        try {
-            return serializer.deserialize(r.payloadJson(), type);
-        } catch (RuntimeException e) {
-            throw new InvalidAppendException("the payload of a " + r.type() + " event does not read as "
-                    + type.getSimpleName() + ": " + e.getMessage());
-        }
-    }
-
     private List<AppendedEvent> appendTyped(List<NewEvent> events, AppendCondition condition) {
         checkNotEmpty(events);
         List<RawEvent> rows = new ArrayList<>(events.size());
         for (NewEvent e : events) {
-            rows.add(new RawEvent(e.eventId(), registry.typeName(e.event().getClass()), registry.tagsOf(e.event()),
-                    serialize(e.event()), serializeMetadata(e.metadata())));
+            rows.add(codec.encode(e));
         }
         List<Long> positions = insert(rows, condition);
         List<AppendedEvent> out = new ArrayList<>(rows.size());
@@ -181,12 +167,10 @@ public final class JdbcEventStore implements EventStore {
     /**
      * Appends the rows in one transaction and one round trip: the locks (shared writer keys of
      * every event, exclusive keys of the condition, the watermark mark), then the insert. With a
-     * condition to check, the locks are a statement of their own, so the insert (and its check)
-     * gets a snapshot taken AFTER the locks were granted. An insert without a check takes them in
-     * an InitPlan of its one-time filter, evaluated before the first row draws its position: one
-     * statement. A condition whose proof of held locks still holds needs no check; when it no
-     * longer holds, the insert comes back empty and the append is checked after all. Returns the
-     * positions in row order.
+     * condition, the locks are a statement of their own, so the insert (and its check) gets a
+     * snapshot taken AFTER the locks were granted. An insert without a condition takes them in an
+     * InitPlan of its one-time filter, evaluated before the first row draws its position: one
+     * statement. Returns the positions in row order.
      */
     private List<Long> insert(List<RawEvent> rows, AppendCondition condition) {
         LockKeys keys = new LockKeys();
@@ -201,15 +185,10 @@ public final class JdbcEventStore implements EventStore {
                     + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
-        Optional<String> nonce = condition == null ? Optional.empty() : HeldLocks.nonceFor(condition);
+        boolean genericCheck = condition != null && tagsOnly(condition.failIfEventsMatch());
         return inTransaction(c -> {
-            if (nonce.isPresent()) {
-                List<Long> positions = execute(c, insertSql(rows, keys, null, nonce.get()), false, rows);
-                if (positions != null) {
-                    return positions;
-                }
-            }
-            List<Long> positions = execute(c, insertSql(rows, keys, condition, null), condition != null, rows);
+            List<Long> positions = execute(c, insertSql(rows, keys, condition, genericCheck), condition != null,
+                    condition != null && !genericCheck, rows);
             if (positions == null) {
                 throw new AppendConditionFailed(condition);
             }
@@ -217,11 +196,18 @@ public final class JdbcEventStore implements EventStore {
         }, "append");
     }
 
+    /** Every item names tags and no types: the generic plan (tag index) is right whatever the values. */
+    private static boolean tagsOnly(EventQuery query) {
+        return query.items().stream().allMatch(i -> i.types().isEmpty() && !i.tags().isEmpty());
+    }
+
     /**
-     * The insert: checked when a condition is given; else, with a nonce, only while the locked
-     * read's proof holds (no locks taken otherwise); else unconditional.
+     * The insert: after the lock statement and checked when a condition is given, else
+     * unconditional with its locks in the one-time filter.
+     *
+     * @param genericCheck the check keeps a constant text (tag-only condition), see {@link #tagsOnly}
      */
-    private static SqlBuilder insertSql(List<RawEvent> rows, LockKeys keys, AppendCondition checked, String nonce) {
+    private static SqlBuilder insertSql(List<RawEvent> rows, LockKeys keys, AppendCondition checked, boolean genericCheck) {
         SqlBuilder sql = new SqlBuilder();
         if (checked != null) {
             sql.append("SELECT ");
@@ -258,17 +244,20 @@ public final class JdbcEventStore implements EventStore {
         if (checked != null) {
             // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
             // that finds nothing only after reading the table (docs/event-store.md, plans).
-            // The position is a literal (a long: no injection), so every check is planned with its
-            // value: a generic plan cannot tell an old "after" (use the tag index) from a recent one.
-            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE x.position > " + checked.after());
-            sql.predicate("x", checked.failIfEventsMatch(), " AND ");
+            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE ");
+            if (genericCheck) {
+                // A constant text, server-prepared and planned once: the tags are hidden from the
+                // planner, and "position + 0" keeps the generic plan off a primary-key range scan
+                // (which, for an old "after", would walk the table): the plan is the tag index.
+                sql.append("(x.position + 0) > ?").param(checked.after());
+                sql.predicate("x", checked.failIfEventsMatch(), " AND ", true);
+            } else {
+                // Types or "all": the position is a literal (a long: no injection), planned with
+                // its value: a generic plan cannot tell a common type from a rare one.
+                sql.append("x.position > " + checked.after());
+                sql.predicate("x", checked.failIfEventsMatch(), " AND ");
+            }
             sql.append(") = 0");
-        } else if (nonce != null) {
-            // The proof is tested first: when it fails, no lock is taken and no row inserted.
-            sql.append(" WHERE CASE WHEN current_setting('" + HeldLocks.SETTING + "', true) = ? THEN (SELECT ");
-            sql.param(nonce);
-            keys.appendTo(sql, true);
-            sql.append(") END");
         } else {
             sql.append(" WHERE (SELECT ");
             keys.appendTo(sql, true);
@@ -280,16 +269,18 @@ public final class JdbcEventStore implements EventStore {
     /**
      * Runs an insert; the positions in row order, or null when it inserted nothing.
      *
-     * @param checked the insert checks a condition: lock statement first, planned with its values
+     * @param afterLocks  the lock statement comes first: the rows are the second result
+     * @param customPlans planned with its values every time (a literal position in the check)
      */
-    private static List<Long> execute(Connection c, SqlBuilder sql, boolean checked, List<RawEvent> rows) throws SQLException {
+    private static List<Long> execute(Connection c, SqlBuilder sql, boolean afterLocks, boolean customPlans,
+                                      List<RawEvent> rows) throws SQLException {
         Map<UUID, Long> positions = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-            if (checked) {
-                customPlans(ps); // the check's literal position
+            if (customPlans) {
+                customPlans(ps);
             }
             sql.bind(c, ps);
-            try (ResultSet rs = checked ? secondResult(ps) : ps.executeQuery()) {
+            try (ResultSet rs = afterLocks ? secondResult(ps) : ps.executeQuery()) {
                 while (rs.next()) {
                     positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
                 }
@@ -332,25 +323,6 @@ public final class JdbcEventStore implements EventStore {
         }
     }
 
-    private String serialize(Event event) {
-        try {
-            return serializer.serialize(event);
-        } catch (RuntimeException e) {
-            throw new EventSerializationException("cannot serialize " + event.getClass().getName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private String serializeMetadata(Metadata metadata) {
-        if (metadata.equals(Metadata.empty())) {
-            return EMPTY_METADATA;
-        }
-        try {
-            return serializer.serialize(metadata);
-        } catch (RuntimeException e) {
-            throw new EventSerializationException("cannot serialize metadata: " + e.getMessage(), e);
-        }
-    }
-
     /** A PostgreSQL array literal, every element quoted. */
     static String arrayLiteral(Set<String> values) {
         StringBuilder b = new StringBuilder(16 * values.size() + 2).append('{');
@@ -378,40 +350,12 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public EventStream<RecordedEvent> read(EventQuery query, ReadOptions options) {
         UnknownTypePolicy policy = options == null ? UnknownTypePolicy.FAIL : options.unknownTypes();
-        return open(query, options, raw -> decode(raw, policy));
+        return open(query, options, raw -> codec.decode(raw, policy));
     }
 
     @Override
     public EventStream<StoredEvent> readRaw(EventQuery query, ReadOptions options) {
         return open(query, options, raw -> raw);
-    }
-
-    /** Decodes a raw event; null means "skip" (unknown type under the SKIP policy). */
-    public RecordedEvent decode(StoredEvent raw, UnknownTypePolicy policy) {
-        Optional<Class<? extends Event>> type = registry.classOf(raw.type());
-        if (type.isEmpty()) {
-            if (policy == UnknownTypePolicy.SKIP) {
-                LOG.log(Level.WARNING, "skipping event of unknown type ''{0}'' at position {1}",
-                        new Object[] {raw.type(), raw.position()});
-                return null;
-            }
-            throw new UnknownEventTypeException(raw.type(), raw.position());
-        }
-        Event event;
-        Metadata metadata;
-        try {
-            event = serializer.deserialize(raw.payload(), type.get());
-            metadata = raw.metadata() == null || EMPTY_METADATA.equals(raw.metadata())
-                    ? Metadata.empty() : serializer.deserialize(raw.metadata(), Metadata.class);
-        } catch (RuntimeException e) {
-            throw new EventDeserializationException(raw.type(), raw.position(), e);
-        }
-        if (event == null) {
-            throw new EventDeserializationException(raw.type(), raw.position(),
-                    new IllegalStateException("payload is JSON null"));
-        }
-        return new RecordedEvent(raw.position(), raw.eventId(), raw.type(), raw.tags(), event, metadata,
-                raw.recordedAt());
     }
 
     private <T> EventStream<T> open(EventQuery query, ReadOptions options, java.util.function.Function<StoredEvent, T> mapper) {
@@ -441,17 +385,14 @@ public final class JdbcEventStore implements EventStore {
             }
             SqlBuilder sql = new SqlBuilder();
             boolean locked = options.consistency() == ReadOptions.Consistency.LOCKED;
-            String nonce = null;
             if (locked) {
                 // One round trip: lock statement, then the read in a statement of its own (a
                 // snapshot taken after the locks). Multi-statement results are buffered by the
                 // driver: LOCKED reads are meant for decision states, not for huge reads.
                 LockKeys keys = new LockKeys().condition(query);
-                nonce = HeldLocks.newNonce();
                 sql.append("SELECT ");
                 keys.appendTo(sql, false);
-                sql.append(", set_config('" + HeldLocks.SETTING + "', ?, true); ");
-                sql.param(nonce);
+                sql.append("; ");
             }
             // Without bounds or limit, and with tags in every item, the text is constant for a
             // query shape and its generic plan is right whatever the tags: prepared once per
@@ -484,8 +425,7 @@ public final class JdbcEventStore implements EventStore {
             try {
                 sql.bind(c, ps);
                 ps.setFetchSize(fetchSize);
-                // a local transaction ends (locks released) when the stream closes: no proof
-                stream.start(locked ? secondResult(ps) : ps.executeQuery(), local ? null : nonce);
+                stream.start(locked ? secondResult(ps) : ps.executeQuery());
             } catch (SQLException | RuntimeException e) {
                 stream.close();
                 throw e;

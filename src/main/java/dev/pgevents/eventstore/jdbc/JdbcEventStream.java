@@ -38,7 +38,6 @@ final class JdbcEventStream<T> implements EventStream<T> {
     private final Long cap;
     private final Function<StoredEvent, T> mapper;
     private ResultSet rs;
-    private String lockedReadNonce;
     private boolean streamed;
     private boolean exhausted;
     private boolean closed;
@@ -57,10 +56,8 @@ final class JdbcEventStream<T> implements EventStream<T> {
         this.mapper = mapper;
     }
 
-    /** @param lockedReadNonce the nonce a LOCKED read in a caller's transaction set (see HeldLocks), else null */
-    void start(ResultSet resultSet, String lockedReadNonce) {
+    void start(ResultSet resultSet) {
         this.rs = resultSet;
-        this.lockedReadNonce = lockedReadNonce;
     }
 
     @Override
@@ -139,19 +136,14 @@ final class JdbcEventStream<T> implements EventStream<T> {
                 consistency = OptionalLong.of(options.direction() == Direction.FORWARD && limitReached ? last : upper);
             }
             case LOCKED -> {
-                long upper = options.to() != Long.MAX_VALUE ? options.to() : Math.max(maxSeen, options.from() - 1);
+                // from(0) reads from the first position as from(1) does: "after" is never below 0
+                long upper = options.to() != Long.MAX_VALUE ? options.to() : Math.max(maxSeen, Math.max(0, options.from() - 1));
                 consistency = OptionalLong.of(options.direction() == Direction.FORWARD && limitReached ? last : upper);
             }
             default -> consistency = OptionalLong.empty();
         }
-        Optional<AppendCondition> condition = Optional.empty();
-        if (consistency.isPresent()) {
-            long after = consistency.getAsLong();
-            // The locks prove "nothing after" only for a read that saw every matching event up to now.
-            boolean complete = lockedReadNonce != null && options.to() == Long.MAX_VALUE && !limitReached;
-            condition = Optional.of(new AppendCondition(query, after,
-                    complete ? HeldLocks.proof(lockedReadNonce, query, after) : null));
-        }
+        Optional<AppendCondition> condition = consistency.isPresent()
+                ? Optional.of(new AppendCondition(query, consistency.getAsLong())) : Optional.empty();
         return new ReadResult(count, lastPosition, consistency, condition);
     }
 

@@ -22,6 +22,9 @@ public final class LockKeys {
 
     public static final String ALL = "all";
 
+    /** Transaction-local setting a writer's lock step sets; es_event refuses inserts without it. */
+    static final String PROTOCOL_MARKER = "pgevents.append_protocol";
+
     private final TreeMap<Long, Boolean> keys = new TreeMap<>();
 
     public LockKeys writer(String type, Collection<String> tags) {
@@ -72,8 +75,7 @@ public final class LockKeys {
 
     /**
      * Appends an expression that takes the keys in their sorted order and yields true. As a
-     * writer's it then clears a LOCKED read's proof ({@link HeldLocks}) and takes the watermark
-     * mark, after the keys: a shared lock in the one-bigint key space on the current sequence
+     * writer's it then takes the watermark mark, after the keys, and sets the protocol marker: a shared lock in the one-bigint key space on the current sequence
      * value, below every position drawn afterwards.
      * <p>
      * Up to {@link #MAX_INLINED_KEYS} keys it is a CASE chain, whose WHEN clauses PostgreSQL
@@ -99,9 +101,10 @@ public final class LockKeys {
         }
         if (writer) {
             // pg_sequence_last_value: NULL before the first nextval (the mark 0 is then below all)
-            sql.append(" WHEN set_config('" + HeldLocks.SETTING + "', '', true) IS NULL THEN false"
-                    + " WHEN pg_advisory_xact_lock_shared(coalesce(pg_sequence_last_value('es_position_seq'::regclass), 0))"
-                    + " IS NULL THEN false");
+            sql.append(" WHEN pg_advisory_xact_lock_shared(coalesce(pg_sequence_last_value('es_position_seq'::regclass), 0))"
+                    + " IS NULL THEN false"
+                    // the marker es_event's statement trigger requires (migration V7)
+                    + " WHEN set_config('" + PROTOCOL_MARKER + "', 'on', true) IS NULL THEN false");
         }
         sql.append(" ELSE true END");
     }

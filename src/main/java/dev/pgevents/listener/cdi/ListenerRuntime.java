@@ -126,7 +126,7 @@ public class ListenerRuntime {
         store = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(),
                 config.getOptionalValue("pgevents.read.fetch-size", Integer.class).orElse(JdbcEventStore.DEFAULT_FETCH_SIZE),
                 () -> transactionRegistry.getTransactionKey() != null);
-        engine = new ListenerEngine(node, transactions, dataSource, store, store::decode,
+        engine = new ListenerEngine(node, transactions, dataSource, store, store.codec()::decode,
                 id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)), metrics);
         admin = new ListenerAdmin(engine);
         running = true;
