@@ -9,8 +9,8 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -35,18 +35,31 @@ class SchemaMigrationsIT {
     @Test
     void theSchemaWasMigratedAtStartUpAndMigratingAgainChangesNothing() throws Exception {
         assertNotNull(migrations.schemaVersion(), "the start-up bean ran");
-        int before = countMigrations();
-        var again = Flyway.configure(getClass().getClassLoader()).dataSource(dataSource)
-                .locations(SchemaMigrations.MIGRATIONS).skipDefaultCallbacks(true).failOnMissingLocations(true).load().migrate();
-        assertEquals(0, again.migrationsExecuted);
-        assertEquals(before, countMigrations());
+        assertEquals("1", migrations.applicationSchemaVersion(), "the courses app's own migrations ran");
+        int before = countMigrations("flyway_schema_history");
+        int beforeApplication = countMigrations(SchemaMigrations.APPLICATION_HISTORY);
+        var again = SchemaMigrations.framework(dataSource, getClass().getClassLoader()).migrate();
+        var againApplication = SchemaMigrations.application(dataSource, getClass().getClassLoader(),
+                List.of("classpath:db/courses")).migrate();
+        assertEquals(0, again.migrationsExecuted + againApplication.migrationsExecuted);
+        assertEquals(before, countMigrations("flyway_schema_history"));
+        assertEquals(beforeApplication, countMigrations(SchemaMigrations.APPLICATION_HISTORY));
         assertEquals(migrations.schemaVersion(), again.targetSchemaVersion == null
                 ? again.initialSchemaVersion : again.targetSchemaVersion);
     }
 
-    private int countMigrations() throws Exception {
+    @Test
+    void theFrameworkHistoryHoldsNoApplicationTable() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE script ILIKE '%course%'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    private int countMigrations(String history) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + history + " WHERE success")) {
             rs.next();
             return rs.getInt(1);
         }
