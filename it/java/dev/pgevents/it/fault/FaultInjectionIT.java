@@ -125,15 +125,17 @@ class FaultInjectionIT {
     void killDuringCommandLoad() {
         Ledger ledger = new Ledger();
         long killedAt;
+        Duration ready;
         try (CommandLoad load = new CommandLoad(server.baseUri(), "b", scale.clients(), ledger)) {
             ledger.awaitAcknowledged(scale.before(), PROGRESS_TIMEOUT);
             server.kill();
             killedAt = System.nanoTime();
             server.start();
-            server.awaitReady(READY_TIMEOUT);
+            ready = server.awaitReady(READY_TIMEOUT);
             ledger.awaitAcknowledged(ledger.acknowledged() + scale.after(), PROGRESS_TIMEOUT);
         }
-        verify("kill -9 during command load", ledger, recoveryAfter(ledger, killedAt), "");
+        verify("kill -9 during command load", ledger, recoveryAfter(ledger, killedAt),
+                "restarted server ready after " + Figures.seconds(ready));
     }
 
     @Test
@@ -176,9 +178,9 @@ class FaultInjectionIT {
         long killedAt = System.nanoTime();
         Map<String, Long> afterKill = audit.listenerPositions();
         server.start();
-        server.awaitReady(READY_TIMEOUT);
-        verify("kill -9 during read-model rebuild", seed, null,
-                head + " events; checkpoints seen " + atKill + ", at the kill " + afterKill, killedAt);
+        Duration ready = server.awaitReady(READY_TIMEOUT);
+        verify("kill -9 during read-model rebuild", seed, null, head + " events; checkpoints seen " + atKill
+                + ", at the kill " + afterKill + "; restarted server ready after " + Figures.seconds(ready), killedAt);
     }
 
     private void databaseDown(String scenario, String prefix, Duration outage) {
