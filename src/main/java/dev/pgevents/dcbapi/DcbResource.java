@@ -7,7 +7,6 @@ import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.EventValidationException;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.http.Problem;
-import dev.pgevents.http.ProblemMappers;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -149,6 +148,7 @@ public class DcbResource {
         AppendRequest request;
         try {
             request = DcbJson.appendRequest(new DcbJson.LimitedInputStream(body, DcbLimits.MAX_APPEND_BODY_BYTES));
+            KnownTypes.check(request.events(), store.registry());
         } catch (DcbBadRequest e) {
             return problem(e);
         }
@@ -187,7 +187,7 @@ public class DcbResource {
         if (state.startsWith("22") || state.startsWith("54")) {
             // data exceptions (a value PostgreSQL cannot store) and "too complex" (nesting depth)
             return Problem.of(Response.Status.BAD_REQUEST,
-                    "PostgreSQL rejected the events: " + ProblemMappers.firstLine(e.getMessage())).toResponse();
+                    "PostgreSQL rejected the events: " + StrictJson.firstLine(e.getMessage())).toResponse();
         }
         return unavailable("append", e);
     }
