@@ -1,10 +1,11 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.decision.Transactions;
+import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreException;
 import dev.pgevents.eventstore.EventValidationException;
-import dev.pgevents.eventstore.EventStream;
-import dev.pgevents.eventstore.EventValidationException;
+import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.http.Problem;
 import jakarta.annotation.security.DeclareRoles;
@@ -30,19 +31,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
-import dev.pgevents.decision.Transactions;
-import dev.pgevents.eventstore.AppendConditionFailed;
-import dev.pgevents.eventstore.EventStoreException;
-import dev.pgevents.eventstore.EventValidationException;
-import dev.pgevents.eventstore.RawEvent;
-import java.util.LinkedHashSet;
 
 /**
  * The event store over HTTP (docs/http-api.md): {@code GET /dcb/read} and {@code POST /dcb/append}
@@ -63,11 +58,15 @@ public class DcbResource {
     @Inject
     Transactions transactions;
 
+    /** Permits of the reads that stream at once. */
+    private final Semaphore readers = new Semaphore(DcbConfig.maxConcurrentReads());
+
     /**
-     * Events matching the query, streamed from a database cursor as a JSON array. The cursor is
-     * opened here (so a failure to open is still a problem response) in a local transaction of
-     * the store's connection, and closed when the last byte was written. No JTA transaction: the
-     * method returns before the body is written.
+     * Events matching the query as a JSON array, written page by page ({@link PagedRead}): each
+     * page is read in a short transaction of its own and written after its connection went back
+     * to the pool, so a slow client holds no connection. At most
+     * {@code pgevents.dcb.max-concurrent-reads} reads stream at a time; over that, 503 with
+     * Retry-After. The first page is read here, so a failure to read is still a problem response.
      */
     @GET
     @Path("read")
@@ -82,35 +81,55 @@ public class DcbResource {
         if (request.empty()) {
             return Response.ok("[]", MediaType.APPLICATION_JSON_TYPE).build();
         }
-        EventStream<StoredEvent> events;
-        try {
-            events = store.readRaw(request.query(), request.storeOptions());
-        } catch (EventValidationException e) {
-            return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
-        } catch (EventStoreException e) {
-            return unavailable("read", e);
+        if (!readers.tryAcquire()) {
+            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "the server already streams "
+                    + DcbConfig.maxConcurrentReads() + " reads, its limit (pgevents.dcb.max-concurrent-reads); retry shortly")
+                    .toResponse()).header("Retry-After", 1).build();
         }
-        StreamingOutput body = out -> write(events, out);
+        PagedRead read;
+        List<StoredEvent> first;
+        try {
+            read = new PagedRead(store, request);
+            first = read.nextPage();
+        } catch (RuntimeException e) {
+            readers.release();
+            if (e instanceof EventValidationException) {
+                return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
+            }
+            if (e instanceof EventStoreException) {
+                return unavailable("read", e);
+            }
+            throw e;
+        }
+        StreamingOutput body = out -> {
+            try {
+                write(read, first, out);
+            } finally {
+                readers.release();
+            }
+        };
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** Writes the array while consuming the cursor; closes the cursor whatever happens. */
-    static void write(EventStream<StoredEvent> events, OutputStream out) throws IOException {
-        try (events; Stream<StoredEvent> stream = events.stream()) {
-            JsonGenerator g = GENERATORS.createGenerator(new KeepOpen(out), StandardCharsets.UTF_8);
-            g.writeStartArray();
-            Iterator<StoredEvent> it = stream.iterator();
-            while (it.hasNext()) {
-                writeEvent(g, it.next());
+    /** Writes the array page by page. */
+    static void write(PagedRead read, List<StoredEvent> first, OutputStream out) throws IOException {
+        JsonGenerator g = GENERATORS.createGenerator(new KeepOpen(out), StandardCharsets.UTF_8);
+        g.writeStartArray();
+        try {
+            for (List<StoredEvent> page = first; !page.isEmpty(); page = read.nextPage()) {
+                for (StoredEvent e : page) {
+                    writeEvent(g, e);
+                }
+                g.flush();
             }
-            g.writeEnd();
-            g.close(); // flushes; KeepOpen leaves the response stream to the container
         } catch (EventStoreException e) {
             // The status line is gone: break the body (no closing bracket), so no client mistakes
             // a truncated array for a complete answer.
             LOG.log(Level.WARNING, "/dcb/read failed while streaming; the response is cut short", e);
             throw new IOException("read failed while streaming", e);
         }
+        g.writeEnd();
+        g.close(); // flushes; KeepOpen leaves the response stream to the container
     }
 
     static void writeEvent(JsonGenerator g, StoredEvent e) {
