@@ -537,6 +537,9 @@ class DcbApiIT {
         assertProblem(415, dcb.post("append", "text/plain", body));
         assertProblem(415, dcb.post("append", "application/xml", body));
         assertProblem(415, dcb.post("append", "application/x-www-form-urlencoded", body));
+        assertProblem(415, dcb.post("append", "application/*", body));
+        assertProblem(415, dcb.post("append", "*/*", body));
+        assertProblem(415, dcb.post("append", "application/json; charset=iso-8859-1", body));
         HttpResponse<String> none = dcb.post("append", null, body);
         assertProblem(415, none);
         assertEquals(0, dcb.events(types(p + "A"), null).size());

@@ -160,6 +160,13 @@ public class DcbResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response append(@Context HttpHeaders headers, InputStream body) {
         long start = System.nanoTime();
+        MediaType type = headers.getMediaType();
+        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (type == null || type.isWildcardType() || type.isWildcardSubtype()
+                || (charset != null && !charset.trim().equalsIgnoreCase("utf-8"))) {
+            // JAX-RS lets application/* and */* match @Consumes(application/json): say it exactly
+            return problem(new DcbBadRequest(415, "an append body is application/json in UTF-8, not " + type));
+        }
         if (headers.getLength() > DcbLimits.MAX_APPEND_BODY_BYTES) {
             return problem(new DcbBadRequest(413, "the request body has " + headers.getLength()
                     + " bytes, the limit of an append is " + DcbLimits.MAX_APPEND_BODY_BYTES));
