@@ -1,8 +1,10 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.decision.RetryPolicy;
 import dev.pgevents.decision.Transactions;
 import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStoreException;
 import dev.pgevents.eventstore.EventValidationException;
 import dev.pgevents.eventstore.RawEvent;
@@ -31,11 +33,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,6 +56,10 @@ public class DcbResource {
 
     private static final Logger LOG = Logger.getLogger(DcbResource.class.getName());
     private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+    /** Runs of an append that meets a transient failure; each in a new transaction. */
+    static final RetryPolicy RETRIES = new RetryPolicy(5, Duration.ofMillis(5), Duration.ofMillis(100));
+    /** Deadlock, serialization failure, lock timeout. */
+    private static final Set<String> TRANSIENT_STATES = Set.of("40P01", "40001", "55P03");
 
     @Inject
     EventStore store;
@@ -178,21 +187,60 @@ public class DcbResource {
         } catch (DcbBadRequest e) {
             return problem(e);
         }
+        List<RawEvent> events = request.events().stream().map(DcbResource::raw).toList();
         boolean conditionFailed = false;
-        try {
-            List<RawEvent> events = request.events().stream().map(DcbResource::raw).toList();
-            // A JTA transaction, as a decision's: inline listeners run in it and can fail it.
-            transactions.inNewTransaction(() -> store.appendRaw(events, request.condition()));
-        } catch (AppendConditionFailed e) {
-            conditionFailed = true;
-        } catch (EventValidationException e) {
-            return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
-        } catch (EventStoreException e) {
-            return e.getCause() instanceof SQLException sql ? sqlProblem(sql) : unavailable("append", e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // A JTA transaction, as a decision's: inline listeners run in it and can fail it.
+                transactions.inNewTransaction(() -> store.appendRaw(events, request.condition()));
+                break;
+            } catch (AppendConditionFailed e) {
+                conditionFailed = true;
+                break;
+            } catch (EventValidationException e) {
+                return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
+            } catch (EventStoreException e) {
+                if (!isTransient(e)) {
+                    return e.getCause() instanceof SQLException sql ? sqlProblem(sql) : unavailable("append", e);
+                }
+                if (attempt == RETRIES.maxAttempts()) {
+                    LOG.log(Level.INFO, "/dcb/append met concurrent writers {0} times, answering 503: {1}",
+                            new Object[] {attempt, e.getMessage()});
+                    return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "the append met "
+                            + "concurrent writers " + attempt + " times (deadlock or lock timeout) and appended nothing; retry it")
+                            .toResponse()).header("Retry-After", 1).build();
+                }
+                pause(RETRIES.backoff(attempt, ThreadLocalRandom.current()));
+            }
         }
         long micros = (System.nanoTime() - start) / 1000;
         String json = "{\"durationInMicroseconds\":" + micros + ",\"appendConditionFailed\":" + conditionFailed + "}";
         return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /**
+     * Deadlocks (a decision's second lock statement against this append's keys), serialization
+     * failures and lock timeouts: normal races that a new transaction can win.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof EventStoreAccessException access && (access.isTransient()
+                    || TRANSIENT_STATES.contains(String.valueOf(access.sqlState())))) {
+                return true;
+            }
+            if (t instanceof SQLException sql && TRANSIENT_STATES.contains(String.valueOf(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A text {@code data} is stored as a JSON string, marked in the metadata to read back unchanged. */
