@@ -41,6 +41,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,6 +59,8 @@ public class DcbResource {
     private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
     /** Runs of an append that meets a transient failure; each in a new transaction. */
     static final RetryPolicy RETRIES = new RetryPolicy(5, Duration.ofMillis(5), Duration.ofMillis(100));
+    /** How long a read waits for a streaming slot before it is answered 503. */
+    static final long READ_SLOT_WAIT_MS = 1000;
     /** Deadlock, serialization failure, lock timeout. */
     private static final Set<String> TRANSIENT_STATES = Set.of("40P01", "40001", "55P03");
 
@@ -74,8 +77,8 @@ public class DcbResource {
      * Events matching the query as a JSON array, written page by page ({@link PagedRead}): each
      * page is read in a short transaction of its own and written after its connection went back
      * to the pool, so a slow client holds no connection. At most
-     * {@code pgevents.dcb.max-concurrent-reads} reads stream at a time; over that, 503 with
-     * Retry-After. The first page is read here, so a failure to read is still a problem response.
+     * {@code pgevents.dcb.max-concurrent-reads} reads stream at a time; a read over that waits up to
+     * a second for a slot, then gets 503 with Retry-After. The first page is read here, so a failure to read is still a problem response.
      */
     @GET
     @Path("read")
@@ -90,7 +93,7 @@ public class DcbResource {
         if (request.empty()) {
             return Response.ok("[]", MediaType.APPLICATION_JSON_TYPE).build();
         }
-        if (!readers.tryAcquire()) {
+        if (!slotForRead()) {
             return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "the server already streams "
                     + DcbConfig.maxConcurrentReads() + " reads, its limit (pgevents.dcb.max-concurrent-reads); retry shortly")
                     .toResponse()).header("Retry-After", 1).build();
@@ -118,6 +121,16 @@ public class DcbResource {
             }
         };
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** A free streaming slot, waited for a moment: a burst of short reads still gets through. */
+    private boolean slotForRead() {
+        try {
+            return readers.tryAcquire(READ_SLOT_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Writes the array page by page. */
