@@ -548,6 +548,22 @@ class DcbApiIT {
     }
 
     @Test
+    void headRequestsOfReadsDoNotUseUpTheStreamingSlots() {
+        dcb.appendOk(one(p + "H", "x"));
+        java.net.URI uri = java.net.URI.create(base.toString()).resolve("/dcb/read?query="
+                + java.net.URLEncoder.encode(types(p + "H"), java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < 12; i++) { // more than the 8 slots
+            HttpResponse<String> head = DcbClient.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                            .encodeToString("eventstore:eventstore".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .build());
+            assertEquals(200, head.statusCode());
+        }
+        assertEquals(List.of("x"), datas(dcb.events(types(p + "H"), null)));
+    }
+
+    @Test
     void wrongMethodsAndUnknownPathsAreProblems() {
         assertProblem(405, dcb.post("read", "application/json", "{}"));
         assertProblem(405, dcb.get("append"));

@@ -18,6 +18,7 @@ import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -121,6 +122,22 @@ public class DcbResource {
             }
         };
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /**
+     * HEAD of a read: the checks of a GET, no body. Explicit, because JAX-RS runs the GET method for
+     * a HEAD and then never writes its body: the streaming slot the GET took would never be freed.
+     */
+    @HEAD
+    @Path("read")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response readHead(@QueryParam("query") String query, @QueryParam("options") String options) {
+        try {
+            DcbJson.readRequest(query, options);
+        } catch (DcbBadRequest e) {
+            return problem(e);
+        }
+        return Response.ok().type(MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** A free streaming slot, waited for a moment: a burst of short reads still gets through. */
