@@ -137,6 +137,34 @@ class CoursesApiIT {
     }
 
     @Test
+    void bodiesAreReadStrictlyWithOneClearDetailEach() {
+        String course = "strict-" + run;
+        String c = "\"courseId\":\"" + course + "\"";
+        String[][] cases = {
+            {"{" + c + ",\"name\":\"N\",\"capacity\":10} garbage", "content after the JSON value"},
+            {"{" + c + ",\"name\":\"N\",\"capacity\":1.5}", "capacity must be an integer, not 1.5"},
+            {"{" + c + ",\"name\":\"N\",\"capacity\":\"10\"}", "capacity must be an integer, not a string"},
+            {"{" + c + ",\"name\":5,\"capacity\":10}", "name must be a string, not a number"},
+            {"{" + c + ",\"name\":true,\"capacity\":10}", "name must be a string, not a boolean"},
+            {"{\"courseId\":7,\"name\":\"N\",\"capacity\":10}", "courseId must be a string, not a number"},
+            {"{" + c + ",\"name\":\"N\\ud800\",\"capacity\":10}", "name contains an unpaired UTF-16 surrogate"},
+            {"{\"courseId\":\".\",\"name\":\"N\",\"capacity\":10}", "courseId must be 1 to 64"},
+            {"{\"courseId\":\"..\",\"name\":\"N\",\"capacity\":10}", "courseId must be 1 to 64"},
+            {"{" + c + ",\"name\":\"N\",\"capacity\":" + "9".repeat(200) + "}", "the limit is 100"}};
+        for (String[] k : cases) {
+            String detail = assertProblem(400, http.post("api/courses", JSON, k[0])).getString("detail");
+            assertTrue(detail.contains(k[1]), k[0] + " -> " + detail);
+        }
+        String body = "{" + c + ",\"name\":\"N\",\"capacity\":10}";
+        String detail = assertProblem(400, http.post("api/courses", "application/json; charset=bogus", body)).getString("detail");
+        assertTrue(detail.contains("charset bogus is not supported"), detail);
+        assertProblem(415, http.post("api/courses", "application/*", body));
+        assertProblem(415, http.post("api/courses", "*/*", body));
+        assertProblem(404, http.get("api/courses/" + course));
+        assertEquals(201, http.post("api/courses", "application/json; charset=utf-8", body).statusCode());
+    }
+
+    @Test
     void aBodyThatIsNotJsonIs415() {
         assertProblem(415, http.post("api/courses", "text/plain", "courseId=x"));
     }

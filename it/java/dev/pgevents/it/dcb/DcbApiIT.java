@@ -417,8 +417,106 @@ class DcbApiIT {
         assertTrue(refused.body().contains("CourseDefined"), refused.body());
         assertEquals(0, dcb.events(tags(course), null).size(), "nothing was appended");
         dcb.appendOk("{\"events\":[{\"type\":\"CourseDefined\",\"tags\":[\"" + course
-                + "\"],\"data\":\"{\\\"courseId\\\":\\\"c1\\\",\\\"name\\\":\\\"N\\\",\\\"capacity\\\":3}\"}]}");
+                + "\"],\"data\":\"{\\\"courseId\\\":\\\"" + p + "c1\\\",\\\"name\\\":\\\"N\\\",\\\"capacity\\\":3}\"}]}");
         assertEquals(1, dcb.events(tags(course), null).size());
+    }
+
+    @Test
+    void eventsOfTheApplicationsTypesMustBeWhatItsClassesAcceptAndValidOnesAreProjected() {
+        String c = p + "c";
+        String s = p + "s";
+        String ct = "course:" + c;
+        String st = "student:" + s;
+        String def = "{\"courseId\":\"" + c + "\",\"name\":\"N\",\"capacity\":";
+        // type, data, fragment of the detail, tags
+        List<String[]> bad = List.of(
+                new String[] {"CourseDefined", "{\"courseId\":5}", "courseId must be a string, not a number", "course:5"},
+                new String[] {"CourseDefined", "{\"courseId\":\"" + c + "\",\"capacity\":2}", "name is required", ct},
+                new String[] {"CourseDefined", "{\"courseId\":\"" + c + "\",\"name\":\"N\"}", "capacity is required", ct},
+                new String[] {"CourseDefined", def + "\"10\"}", "capacity must be an integer, not a string", ct},
+                new String[] {"CourseDefined", def + "1.5}", "capacity must be an integer, not 1.5", ct},
+                new String[] {"CourseDefined", def + "0}", "capacity must be between 1 and 1000", ct},
+                new String[] {"CourseDefined", def + "99999999999}", "capacity must be an integer from", ct},
+                new String[] {"CourseDefined", def + "null}", "capacity is required", ct},
+                new String[] {"CourseDefined", def + "true}", "capacity must be an integer, not a boolean", ct},
+                new String[] {"CourseDefined", "{\"courseId\":\"" + c + "\",\"name\":\"\",\"capacity\":2}", "name must be 1 to 200", ct},
+                new String[] {"CourseDefined", "{\"courseId\":\"" + c + "\",\"name\":\" \",\"capacity\":2}", "name must be 1 to 200", ct},
+                new String[] {"CourseDefined", "{\"courseId\":\"" + c + "\",\"name\":true,\"capacity\":2}", "name must be a string", ct},
+                new String[] {"CourseDefined", "{\"courseId\":\"" + c + "\",\"name\":\"a\\u0001\",\"capacity\":2}",
+                    "name must not contain control characters", ct},
+                new String[] {"CourseDefined", "{\"courseId\":\"a b\",\"name\":\"N\",\"capacity\":2}", "courseId must be 1 to 64", "course:a b"},
+                new String[] {"CourseDefined", "{\"courseId\":\"..\",\"name\":\"N\",\"capacity\":2}", "courseId must be 1 to 64", "course:.."},
+                new String[] {"CourseDefined", "{\"courseId\":null,\"name\":\"N\",\"capacity\":2}", "courseId is required", ct},
+                new String[] {"CourseDefined", "[]", "must be a JSON object", ct},
+                new String[] {"CourseDefined", "null", "must be a JSON object", ct},
+                new String[] {"CourseDefined", "not json", "must be a JSON object", ct},
+                new String[] {"CourseDefined", def + "2}", "tags must include " + ct, "course:other"},
+                new String[] {"CourseRenamed", "{\"courseId\":\"" + c + "\"}", "name is required", ct},
+                new String[] {"CourseRenamed", "{\"courseId\":\"" + c + "\",\"name\":5}", "name must be a string", ct},
+                new String[] {"CourseCapacityChanged", "{\"courseId\":\"" + c + "\",\"capacity\":\"10\"}", "capacity must be an integer", ct},
+                new String[] {"CourseCapacityChanged", "{\"courseId\":\"" + c + "\"}", "capacity is required", ct},
+                new String[] {"CourseCapacityChanged", "{\"courseId\":\"" + c + "\",\"capacity\":2000}", "capacity must be between", ct},
+                new String[] {"CourseClosed", "{}", "courseId is required", ct},
+                new String[] {"CourseClosed", "{\"courseId\":7}", "courseId must be a string", "course:7"},
+                new String[] {"StudentRegistered", "{\"studentId\":5,\"name\":\"A\"}", "studentId must be a string", "student:5"},
+                new String[] {"StudentRegistered", "{\"studentId\":\"" + s + "\"}", "name is required", st},
+                new String[] {"StudentRegistered", "{\"studentId\":\"" + s + "\",\"name\":\"A\"}", "tags must include " + st},
+                new String[] {"StudentSubscribed", "{\"courseId\":\"" + c + "\"}", "studentId is required", ct},
+                new String[] {"StudentSubscribed", "{\"courseId\":[1],\"studentId\":\"" + s + "\"}", "courseId must be a string", st},
+                new String[] {"StudentSubscribed", "{\"courseId\":\"" + c + "\",\"studentId\":\"" + s + "\"}", "tags must include", ct},
+                new String[] {"StudentUnsubscribed", "{\"courseId\":\"" + c + "\",\"studentId\":\".\"}", "studentId must be 1 to 64", ct});
+        String domain = types("CourseDefined", "CourseRenamed", "CourseCapacityChanged", "CourseClosed", "StudentRegistered",
+                "StudentSubscribed", "StudentUnsubscribed");
+        int before = dcb.events(domain, null).size();
+        for (String[] b : bad) {
+            String[] tags = java.util.Arrays.copyOfRange(b, 3, b.length);
+            HttpResponse<String> r = dcb.append("{\"events\":[" + ev(b[0], b[1], tags) + "]}");
+            assertProblem(400, r);
+            String detail = json(r.body()).asJsonObject().getString("detail");
+            assertTrue(detail.contains(b[2]) && detail.startsWith("events[0]."), b[0] + " " + b[1] + " -> " + detail);
+        }
+        assertEquals(before, dcb.events(domain, null).size(), "no malformed event was appended");
+
+        dcb.appendOk("{\"events\":[" + ev("CourseDefined", def + "2}", ct) + ","
+                + ev("StudentRegistered", "{\"studentId\":\"" + s + "\",\"name\":\"Ada\"}", st) + ","
+                + ev("StudentSubscribed", "{\"courseId\":\"" + c + "\",\"studentId\":\"" + s + "\"}", ct, st) + ","
+                + ev("CourseRenamed", "{\"courseId\":\"" + c + "\",\"name\":\"New\"}", ct) + ","
+                + ev("CourseCapacityChanged", "{\"courseId\":\"" + c + "\",\"capacity\":3}", ct) + "]}");
+        long last = pos(dcb.events(tags(ct), "{\"backwards\":true,\"limit\":1}"), 0);
+        Http api = new Http(base);
+        HttpResponse<String> course = api.get("api/courses/" + c + "?minPosition=" + last);
+        assertEquals(200, course.statusCode(), course.body());
+        assertEquals(json("{\"courseId\":\"" + c + "\",\"name\":\"New\",\"capacity\":3,\"availableSeats\":2,\"closed\":false}"),
+                json(course.body()));
+        HttpResponse<String> student = api.get("api/students/" + s + "?minPosition=" + last);
+        assertEquals(200, student.statusCode(), student.body());
+        assertEquals(List.of(c), strings(json(student.body()).asJsonObject().getJsonArray("courses")));
+    }
+
+    @Test
+    void deepNestingAndLongNumbersAre400WithTheirLimitWhereverTheyAre() {
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        String ok = ev(p + "A", "x", p + "marker");
+        String big = "1" + "0".repeat(1100);
+        List<String[]> appends = List.of(
+                new String[] {deep, "deeper than 64 levels"},
+                new String[] {"{\"events\":[" + ok + "],\"x\":" + deep + "}", "deeper than 64 levels"},
+                new String[] {"{\"events\":[" + ev(p + "A", deep, p + "marker") + "]}", "deeper than 64 levels"},
+                new String[] {"{\"events\":[" + ok + "],\"condition\":{\"failIfEventsMatch\":" + deep + "}}", "deeper than 64 levels"},
+                new String[] {"{\"events\":[" + ok + "],\"condition\":{\"failIfEventsMatch\":{\"items\":[]},\"after\":" + big + "}}",
+                    "the limit is 100"},
+                new String[] {"{\"events\":[" + ev(p + "A", "{\"n\":" + big + "}", p + "marker") + "]}", "the limit is 100"});
+        for (String[] a : appends) {
+            HttpResponse<String> r = dcb.append(a[0]);
+            assertProblem(400, r);
+            assertTrue(r.body().contains(a[1]), r.body());
+        }
+        for (HttpResponse<String> r : List.of(dcb.read(deep, null), dcb.read(all(), deep),
+                dcb.read("{\"items\":[{\"tags\":" + deep + "}]}", null), dcb.read(all(), "{\"from\":" + big + "}"))) {
+            assertProblem(400, r);
+            assertTrue(r.body().contains("deeper than 64 levels") || r.body().contains("the limit is 100"), r.body());
+        }
+        assertEquals(0, dcb.events(tags(p + "marker"), null).size());
     }
 
     @Test
@@ -439,11 +537,30 @@ class DcbApiIT {
         assertProblem(415, dcb.post("append", "text/plain", body));
         assertProblem(415, dcb.post("append", "application/xml", body));
         assertProblem(415, dcb.post("append", "application/x-www-form-urlencoded", body));
+        assertProblem(415, dcb.post("append", "application/*", body));
+        assertProblem(415, dcb.post("append", "*/*", body));
+        assertProblem(415, dcb.post("append", "application/json; charset=iso-8859-1", body));
         HttpResponse<String> none = dcb.post("append", null, body);
         assertProblem(415, none);
         assertEquals(0, dcb.events(types(p + "A"), null).size());
         dcb.appendOk(body.replace("\"x\"", "\"y\"")); // application/json works, with a charset too
         assertEquals(200, dcb.post("append", "application/json; charset=utf-8", body).statusCode());
+    }
+
+    @Test
+    void headRequestsOfReadsDoNotUseUpTheStreamingSlots() {
+        dcb.appendOk(one(p + "H", "x"));
+        java.net.URI uri = java.net.URI.create(base.toString()).resolve("/dcb/read?query="
+                + java.net.URLEncoder.encode(types(p + "H"), java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < 12; i++) { // more than the 8 slots
+            HttpResponse<String> head = DcbClient.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                            .encodeToString("eventstore:eventstore".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .build());
+            assertEquals(200, head.statusCode());
+        }
+        assertEquals(List.of("x"), datas(dcb.events(types(p + "H"), null)));
     }
 
     @Test

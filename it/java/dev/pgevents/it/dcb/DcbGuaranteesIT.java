@@ -200,6 +200,65 @@ class DcbGuaranteesIT {
         return List.copyOf(copy.subList(0, Math.min(n, copy.size())));
     }
 
+    // ------------------------------------------------------------------------------ deadlocks
+
+    /**
+     * A real deadlock (issue 11): another transaction holds the writer key the append takes
+     * second, the append takes its first key and waits, and that transaction then asks for the
+     * append's first key. The other session's deadlock_timeout is long, so PostgreSQL aborts the
+     * append's transaction (40P01). The API runs the append again in a new transaction, which
+     * waits until the other transaction commits and then appends: 200, the event stored once.
+     */
+    @Test
+    void anAppendThatLosesADeadlockIsRetriedInANewTransaction() throws Exception {
+        String type = p + "D";
+        String a = p + "x";
+        String b = p + "y";
+        long first = Math.min(LockKeys.hash("tag:" + a), LockKeys.hash("tag:" + b));
+        long second = Math.max(LockKeys.hash("tag:" + a), LockKeys.hash("tag:" + b));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection other = TestDatabase.server().connect(TestEnvironmentExtension.DATABASE)) {
+            other.setAutoCommit(false);
+            try (var st = other.createStatement()) {
+                st.execute("SET deadlock_timeout = '60s'");
+            }
+            lock(other, second);
+            Future<java.net.http.HttpResponse<String>> append = pool.submit(() -> dcb.append(
+                    "{\"events\":[" + ev(type, "raced", a, b) + "]}"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (waitingForAdvisoryLocks(other) == 0) {
+                assertTrue(System.nanoTime() < deadline, "the append waits for the key the other transaction holds");
+                Thread.onSpinWait();
+            }
+            lock(other, first); // returns once PostgreSQL aborted the append's transaction
+            assertFalse(append.isDone(), "the append is retried, and its new transaction waits for this one");
+            other.commit();
+            java.net.http.HttpResponse<String> answer = append.get(60, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertFalse(DcbClient.json(answer.body()).asJsonObject().getBoolean("appendConditionFailed"));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of("raced"), DcbApiIT.datas(dcb.events(types(type), null)));
+    }
+
+    private static void lock(Connection c, long key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+            ps.setInt(1, (int) (key >>> 32));
+            ps.setInt(2, (int) key);
+            ps.execute();
+        }
+    }
+
+    private static int waitingForAdvisoryLocks(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     // ------------------------------------------------------------------------- monotonic reads
 
     @Test

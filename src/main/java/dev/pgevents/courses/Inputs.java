@@ -1,15 +1,13 @@
 package dev.pgevents.courses;
 
 import dev.pgevents.http.BadRequestException;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
-/** Validation of request fields, before any decision runs: a failure is a 400 naming the field. */
+/**
+ * Validation of request fields, before any decision runs: the rules of {@link Fields}, and a
+ * failure is a 400 naming the field.
+ */
 final class Inputs {
-
-    static final int MIN_CAPACITY = 1;
-    static final int MAX_CAPACITY = 1000;
-    static final int MAX_NAME_LENGTH = 200;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private Inputs() {
     }
@@ -22,26 +20,18 @@ final class Inputs {
     }
 
     static String id(String field, String value) {
-        if (value == null) {
-            throw new BadRequestException(field + " is required");
-        }
-        if (!ID.matcher(value).matches()) {
-            throw new BadRequestException(field + " must be 1 to 64 letters, digits, '-', '_' or '.'");
-        }
-        return value;
+        return valid(() -> Fields.id(field, value));
     }
 
     static String name(String field, String value) {
+        return valid(() -> Fields.name(field, value));
+    }
+
+    static int capacity(String field, Integer value) {
         if (value == null) {
             throw new BadRequestException(field + " is required");
         }
-        if (value.isBlank() || value.length() > MAX_NAME_LENGTH) {
-            throw new BadRequestException(field + " must be 1 to " + MAX_NAME_LENGTH + " characters, not blank");
-        }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw new BadRequestException(field + " must not contain control characters");
-        }
-        return value;
+        return valid(() -> Fields.capacity(field, value));
     }
 
     static long position(String field, String value) {
@@ -56,13 +46,11 @@ final class Inputs {
         throw new BadRequestException(field + " must be a non-negative integer");
     }
 
-    static int capacity(String field, Integer value) {
-        if (value == null) {
-            throw new BadRequestException(field + " is required");
+    private static <T> T valid(Supplier<T> rule) {
+        try {
+            return rule.get();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
         }
-        if (value < MIN_CAPACITY || value > MAX_CAPACITY) {
-            throw new BadRequestException(field + " must be between " + MIN_CAPACITY + " and " + MAX_CAPACITY);
-        }
-        return value;
     }
 }

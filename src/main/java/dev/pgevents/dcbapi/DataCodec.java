@@ -38,7 +38,6 @@ public final class DataCodec {
     /** Metadata of an event whose data is a JSON document. */
     public static final String JSON_METADATA = "{}";
 
-    static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
     static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     private DataCodec() {
@@ -49,7 +48,13 @@ public final class DataCodec {
     }
 
     public static Encoded encode(String data, String where) {
-        if (storableJson(data)) {
+        boolean json;
+        try {
+            json = storableJson(data);
+        } catch (StrictJson.LimitExceeded e) {
+            throw new DcbBadRequest(where + ": " + e.getMessage());
+        }
+        if (json) {
             return new Encoded(data, false);
         }
         String problem = unstorable(data);
@@ -88,9 +93,11 @@ public final class DataCodec {
     /**
      * True if the text is exactly one JSON value (surrounding whitespace allowed) whose strings
      * and keys PostgreSQL's jsonb accepts (no U+0000, no unpaired surrogate).
+     *
+     * @throws StrictJson.LimitExceeded if it is JSON nested or with numbers beyond {@link StrictJson}'s limits
      */
     public static boolean storableJson(String text) {
-        try (JsonParser p = PARSERS.createParser(new StringReader(text))) {
+        try (JsonParser p = StrictJson.PARSERS.createParser(new StringReader(text))) {
             if (!p.hasNext()) {
                 return false;
             }
@@ -98,7 +105,8 @@ public final class DataCodec {
             do {
                 JsonParser.Event e = p.next();
                 switch (e) {
-                    case START_ARRAY, START_OBJECT -> depth++;
+                    case START_ARRAY, START_OBJECT -> StrictJson.checkDepth("it", ++depth);
+                    case VALUE_NUMBER -> StrictJson.checkNumber("it", p.getString());
                     case END_ARRAY, END_OBJECT -> depth--;
                     case KEY_NAME, VALUE_STRING -> {
                         if (unstorable(p.getString()) != null) {

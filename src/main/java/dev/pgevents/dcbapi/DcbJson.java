@@ -4,9 +4,7 @@ import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventValidationException;
 import dev.pgevents.eventstore.QueryItem;
-import dev.pgevents.http.ProblemMappers;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -16,7 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
-import java.math.BigInteger;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,12 +94,12 @@ public final class DcbJson {
 
     /** The body as UTF-8 (RFC 8259: JSON exchanged between systems is UTF-8). */
     public static AppendRequest appendRequest(InputStream body) {
-        return appendRequest(DataCodec.PARSERS.createParser(body, java.nio.charset.StandardCharsets.UTF_8),
+        return appendRequest(StrictJson.PARSERS.createParser(body, java.nio.charset.StandardCharsets.UTF_8),
                 "the request body");
     }
 
     public static AppendRequest appendRequest(Reader body) {
-        return appendRequest(DataCodec.PARSERS.createParser(body), "the request body");
+        return appendRequest(StrictJson.PARSERS.createParser(body), "the request body");
     }
 
     private static AppendRequest appendRequest(JsonParser parser, String what) {
@@ -185,26 +183,18 @@ public final class DcbJson {
             throw new DcbBadRequest(what + " is " + text.length() + " characters long, the limit is "
                     + DcbLimits.MAX_PARAMETER_LENGTH);
         }
-        return parse(DataCodec.PARSERS.createParser(new StringReader(text)), what);
+        return parse(StrictJson.PARSERS.createParser(new StringReader(text)), what);
     }
 
     private static JsonValue parse(JsonParser parser, String what) {
-        try (JsonParser p = parser) {
-            if (!p.hasNext()) {
-                throw new DcbBadRequest(what + " is empty, not JSON");
-            }
-            p.next();
-            JsonValue value = p.getValue();
-            if (p.hasNext()) {
-                throw new DcbBadRequest(what + " is not JSON: content after the JSON value");
-            }
-            return value;
-        } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+        try {
+            return StrictJson.read(parser, what);
+        } catch (StrictJson.Invalid e) {
             BodyTooLarge tooLarge = tooLarge(e);
             if (tooLarge != null) {
                 throw new DcbBadRequest(413, tooLarge.getMessage());
             }
-            throw new DcbBadRequest(what + " is not JSON: " + ProblemMappers.firstLine(e.getMessage()));
+            throw new DcbBadRequest(e.getMessage());
         }
     }
 
@@ -281,22 +271,17 @@ public final class DcbJson {
         if (!(v instanceof JsonNumber n)) {
             throw new DcbBadRequest(where + " must be a non-negative integer, not " + kind(v));
         }
-        if (!n.isIntegral()) {
-            throw new DcbBadRequest(where + " must be an integer: " + n);
-        }
-        BigInteger b;
-        try {
-            b = n.bigDecimalValue().toBigIntegerExact();
-        } catch (ArithmeticException e) {
-            throw new DcbBadRequest(where + " must be an integer: " + n);
+        BigDecimal b = n.bigDecimalValue();
+        if (b.signum() != 0 && b.stripTrailingZeros().scale() > 0) {
+            throw new DcbBadRequest(where + " must be an integer: " + clip(n.toString()));
         }
         if (b.signum() < 0) {
-            throw new DcbBadRequest(where + " must not be negative: " + b);
+            throw new DcbBadRequest(where + " must not be negative: " + clip(n.toString()));
         }
-        if (b.bitLength() > 63) {
-            throw new DcbBadRequest(where + " is too large: " + clip(b.toString()));
+        if (b.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new DcbBadRequest(where + " is too large: " + clip(n.toString()));
         }
-        return b.longValue();
+        return b.longValueExact();
     }
 
     private static String kind(JsonValue v) {

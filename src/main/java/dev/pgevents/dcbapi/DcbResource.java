@@ -1,13 +1,15 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.decision.RetryPolicy;
+import dev.pgevents.decision.Transactions;
+import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStoreException;
 import dev.pgevents.eventstore.EventValidationException;
-import dev.pgevents.eventstore.EventStream;
-import dev.pgevents.eventstore.EventValidationException;
+import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.http.Problem;
-import dev.pgevents.http.ProblemMappers;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +18,7 @@ import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -31,19 +34,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.util.Iterator;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
-import dev.pgevents.decision.Transactions;
-import dev.pgevents.eventstore.AppendConditionFailed;
-import dev.pgevents.eventstore.EventStoreException;
-import dev.pgevents.eventstore.EventValidationException;
-import dev.pgevents.eventstore.RawEvent;
-import java.util.LinkedHashSet;
 
 /**
  * The event store over HTTP (docs/http-api.md): {@code GET /dcb/read} and {@code POST /dcb/append}
@@ -57,6 +58,12 @@ public class DcbResource {
 
     private static final Logger LOG = Logger.getLogger(DcbResource.class.getName());
     private static final JsonGeneratorFactory GENERATORS = Json.createGeneratorFactory(Map.of());
+    /** Runs of an append that meets a transient failure; each in a new transaction. */
+    static final RetryPolicy RETRIES = new RetryPolicy(5, Duration.ofMillis(5), Duration.ofMillis(100));
+    /** How long a read waits for a streaming slot before it is answered 503. */
+    static final long READ_SLOT_WAIT_MS = 1000;
+    /** Deadlock, serialization failure, lock timeout. */
+    private static final Set<String> TRANSIENT_STATES = Set.of("40P01", "40001", "55P03");
 
     @Inject
     EventStore store;
@@ -64,11 +71,15 @@ public class DcbResource {
     @Inject
     Transactions transactions;
 
+    /** Permits of the reads that stream at once. */
+    private final Semaphore readers = new Semaphore(DcbConfig.maxConcurrentReads());
+
     /**
-     * Events matching the query, streamed from a database cursor as a JSON array. The cursor is
-     * opened here (so a failure to open is still a problem response) in a local transaction of
-     * the store's connection, and closed when the last byte was written. No JTA transaction: the
-     * method returns before the body is written.
+     * Events matching the query as a JSON array, written page by page ({@link PagedRead}): each
+     * page is read in a short transaction of its own and written after its connection went back
+     * to the pool, so a slow client holds no connection. At most
+     * {@code pgevents.dcb.max-concurrent-reads} reads stream at a time; a read over that waits up to
+     * a second for a slot, then gets 503 with Retry-After. The first page is read here, so a failure to read is still a problem response.
      */
     @GET
     @Path("read")
@@ -83,35 +94,81 @@ public class DcbResource {
         if (request.empty()) {
             return Response.ok("[]", MediaType.APPLICATION_JSON_TYPE).build();
         }
-        EventStream<StoredEvent> events;
-        try {
-            events = store.readRaw(request.query(), request.storeOptions());
-        } catch (EventValidationException e) {
-            return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
-        } catch (EventStoreException e) {
-            return unavailable("read", e);
+        if (!slotForRead()) {
+            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "the server already streams "
+                    + DcbConfig.maxConcurrentReads() + " reads, its limit (pgevents.dcb.max-concurrent-reads); retry shortly")
+                    .toResponse()).header("Retry-After", 1).build();
         }
-        StreamingOutput body = out -> write(events, out);
+        PagedRead read;
+        List<StoredEvent> first;
+        try {
+            read = new PagedRead(store, request);
+            first = read.nextPage();
+        } catch (RuntimeException e) {
+            readers.release();
+            if (e instanceof EventValidationException) {
+                return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
+            }
+            if (e instanceof EventStoreException) {
+                return unavailable("read", e);
+            }
+            throw e;
+        }
+        StreamingOutput body = out -> {
+            try {
+                write(read, first, out);
+            } finally {
+                readers.release();
+            }
+        };
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** Writes the array while consuming the cursor; closes the cursor whatever happens. */
-    static void write(EventStream<StoredEvent> events, OutputStream out) throws IOException {
-        try (events; Stream<StoredEvent> stream = events.stream()) {
-            JsonGenerator g = GENERATORS.createGenerator(new KeepOpen(out), StandardCharsets.UTF_8);
-            g.writeStartArray();
-            Iterator<StoredEvent> it = stream.iterator();
-            while (it.hasNext()) {
-                writeEvent(g, it.next());
+    /**
+     * HEAD of a read: the checks of a GET, no body. Explicit, because JAX-RS runs the GET method for
+     * a HEAD and then never writes its body: the streaming slot the GET took would never be freed.
+     */
+    @HEAD
+    @Path("read")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response readHead(@QueryParam("query") String query, @QueryParam("options") String options) {
+        try {
+            DcbJson.readRequest(query, options);
+        } catch (DcbBadRequest e) {
+            return problem(e);
+        }
+        return Response.ok().type(MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** A free streaming slot, waited for a moment: a burst of short reads still gets through. */
+    private boolean slotForRead() {
+        try {
+            return readers.tryAcquire(READ_SLOT_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Writes the array page by page. */
+    static void write(PagedRead read, List<StoredEvent> first, OutputStream out) throws IOException {
+        JsonGenerator g = GENERATORS.createGenerator(new KeepOpen(out), StandardCharsets.UTF_8);
+        g.writeStartArray();
+        try {
+            for (List<StoredEvent> page = first; !page.isEmpty(); page = read.nextPage()) {
+                for (StoredEvent e : page) {
+                    writeEvent(g, e);
+                }
+                g.flush();
             }
-            g.writeEnd();
-            g.close(); // flushes; KeepOpen leaves the response stream to the container
         } catch (EventStoreException e) {
             // The status line is gone: break the body (no closing bracket), so no client mistakes
             // a truncated array for a complete answer.
             LOG.log(Level.WARNING, "/dcb/read failed while streaming; the response is cut short", e);
             throw new IOException("read failed while streaming", e);
         }
+        g.writeEnd();
+        g.close(); // flushes; KeepOpen leaves the response stream to the container
     }
 
     static void writeEvent(JsonGenerator g, StoredEvent e) {
@@ -142,6 +199,13 @@ public class DcbResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response append(@Context HttpHeaders headers, InputStream body) {
         long start = System.nanoTime();
+        MediaType type = headers.getMediaType();
+        String charset = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (type == null || type.isWildcardType() || type.isWildcardSubtype()
+                || (charset != null && !charset.trim().equalsIgnoreCase("utf-8"))) {
+            // JAX-RS lets application/* and */* match @Consumes(application/json): say it exactly
+            return problem(new DcbBadRequest(415, "an append body is application/json in UTF-8, not " + type));
+        }
         if (headers.getLength() > DcbLimits.MAX_APPEND_BODY_BYTES) {
             return problem(new DcbBadRequest(413, "the request body has " + headers.getLength()
                     + " bytes, the limit of an append is " + DcbLimits.MAX_APPEND_BODY_BYTES));
@@ -149,24 +213,64 @@ public class DcbResource {
         AppendRequest request;
         try {
             request = DcbJson.appendRequest(new DcbJson.LimitedInputStream(body, DcbLimits.MAX_APPEND_BODY_BYTES));
+            KnownTypes.check(request.events(), store.registry());
         } catch (DcbBadRequest e) {
             return problem(e);
         }
+        List<RawEvent> events = request.events().stream().map(DcbResource::raw).toList();
         boolean conditionFailed = false;
-        try {
-            List<RawEvent> events = request.events().stream().map(DcbResource::raw).toList();
-            // A JTA transaction, as a decision's: inline listeners run in it and can fail it.
-            transactions.inNewTransaction(() -> store.appendRaw(events, request.condition()));
-        } catch (AppendConditionFailed e) {
-            conditionFailed = true;
-        } catch (EventValidationException e) {
-            return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
-        } catch (EventStoreException e) {
-            return e.getCause() instanceof SQLException sql ? sqlProblem(sql) : unavailable("append", e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // A JTA transaction, as a decision's: inline listeners run in it and can fail it.
+                transactions.inNewTransaction(() -> store.appendRaw(events, request.condition()));
+                break;
+            } catch (AppendConditionFailed e) {
+                conditionFailed = true;
+                break;
+            } catch (EventValidationException e) {
+                return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
+            } catch (EventStoreException e) {
+                if (!isTransient(e)) {
+                    return e.getCause() instanceof SQLException sql ? sqlProblem(sql) : unavailable("append", e);
+                }
+                if (attempt == RETRIES.maxAttempts()) {
+                    LOG.log(Level.INFO, "/dcb/append met concurrent writers {0} times, answering 503: {1}",
+                            new Object[] {attempt, e.getMessage()});
+                    return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "the append met "
+                            + "concurrent writers " + attempt + " times (deadlock or lock timeout) and appended nothing; retry it")
+                            .toResponse()).header("Retry-After", 1).build();
+                }
+                pause(RETRIES.backoff(attempt, ThreadLocalRandom.current()));
+            }
         }
         long micros = (System.nanoTime() - start) / 1000;
         String json = "{\"durationInMicroseconds\":" + micros + ",\"appendConditionFailed\":" + conditionFailed + "}";
         return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /**
+     * Deadlocks (a decision's second lock statement against this append's keys), serialization
+     * failures and lock timeouts: normal races that a new transaction can win.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof EventStoreAccessException access && (access.isTransient()
+                    || TRANSIENT_STATES.contains(String.valueOf(access.sqlState())))) {
+                return true;
+            }
+            if (t instanceof SQLException sql && TRANSIENT_STATES.contains(String.valueOf(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A text {@code data} is stored as a JSON string, marked in the metadata to read back unchanged. */
@@ -187,7 +291,7 @@ public class DcbResource {
         if (state.startsWith("22") || state.startsWith("54")) {
             // data exceptions (a value PostgreSQL cannot store) and "too complex" (nesting depth)
             return Problem.of(Response.Status.BAD_REQUEST,
-                    "PostgreSQL rejected the events: " + ProblemMappers.firstLine(e.getMessage())).toResponse();
+                    "PostgreSQL rejected the events: " + StrictJson.firstLine(e.getMessage())).toResponse();
         }
         return unavailable("append", e);
     }

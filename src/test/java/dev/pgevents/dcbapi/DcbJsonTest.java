@@ -10,6 +10,7 @@ import dev.pgevents.eventstore.Direction;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.QueryItem;
 import dev.pgevents.eventstore.ReadOptions;
+import jakarta.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -152,5 +153,49 @@ class DcbJsonTest {
         assertEquals("\"x\"", DataCodec.decode("\"x\"", "{}"));
         assertThrows(DcbBadRequest.class, () -> DataCodec.encode("a\u0000b", "data"));
         assertThrows(DcbBadRequest.class, () -> DataCodec.encode("a\ud800b", "data"));
+    }
+
+    @Test
+    void jsonNestedDeeperThan64LevelsIsRefusedWhereverItIs() {
+        String deep = "[".repeat(1000) + "]".repeat(1000);
+        String ev = "{\"type\":\"A\"}";
+        List<String> bodies = List.of(
+                deep,
+                "{\"events\":[" + ev + "],\"x\":" + deep + "}",
+                "{\"events\":[{\"type\":\"A\",\"data\":" + Json.createValue(deep) + "}]}",
+                "{\"events\":[{\"type\":\"A\",\"data\":" + Json.createValue("{\"a\":".repeat(65) + "1" + "}".repeat(65)) + "}]}",
+                "{\"events\":[" + ev + "],\"condition\":{\"failIfEventsMatch\":" + deep + "}}",
+                "{\"events\":[" + ev + "],\"condition\":" + "{\"a\":".repeat(1000) + "1" + "}".repeat(1000) + "}");
+        for (String body : bodies) {
+            DcbBadRequest e = assertThrows(DcbBadRequest.class, () -> DcbJson.appendRequest(new StringReader(body)));
+            assertEquals(400, e.status());
+            assertTrue(e.getMessage().contains("deeper than 64 levels"), e.getMessage());
+        }
+        for (String[] read : List.of(new String[] {deep, null}, new String[] {"{\"items\":[]}", deep},
+                new String[] {"{\"items\":[{\"types\":" + deep + "}]}", null})) {
+            DcbBadRequest e = assertThrows(DcbBadRequest.class, () -> DcbJson.readRequest(read[0], read[1]));
+            assertTrue(e.getMessage().contains("deeper than 64 levels"), e.getMessage());
+        }
+        DcbJson.appendRequest(new StringReader("{\"events\":[{\"type\":\"A\",\"data\":"
+                + Json.createValue("[".repeat(64) + "]".repeat(64)) + "}]}"));
+    }
+
+    @Test
+    void numbersOfMoreThan100CharactersAreRefusedWhereverTheyAre() {
+        String big = "1" + "0".repeat(1100);
+        String ev = "{\"type\":\"A\"}";
+        for (String body : List.of(
+                "{\"events\":[" + ev + "],\"condition\":{\"failIfEventsMatch\":{\"items\":[]},\"after\":" + big + "}}",
+                "{\"events\":[{\"type\":\"A\",\"data\":\"{\\\"n\\\":" + big + "}\"}]}",
+                "{\"events\":[{\"type\":\"A\",\"data\":\"" + big + "\"}]}",
+                "{\"events\":[" + ev + "],\"x\":" + big + "}")) {
+            DcbBadRequest e = assertThrows(DcbBadRequest.class, () -> DcbJson.appendRequest(new StringReader(body)));
+            assertTrue(e.getMessage().contains("number of 1101 characters, the limit is 100"), e.getMessage());
+        }
+        DcbBadRequest e = assertThrows(DcbBadRequest.class, () -> DcbJson.readRequest("{\"items\":[]}", "{\"from\":" + big + "}"));
+        assertTrue(e.getMessage().contains("the limit is 100"), e.getMessage());
+        e = assertThrows(DcbBadRequest.class, () -> DcbJson.readRequest("{\"items\":[]}", "{\"from\":1e99999999}"));
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+        assertEquals(100, DcbJson.readRequest("{\"items\":[]}", "{\"from\":1e2}").from());
     }
 }
