@@ -1,7 +1,7 @@
 package dev.pgevents.courses;
 
-import dev.pgevents.dcbapi.JsonRecords;
-import dev.pgevents.dcbapi.StrictJson;
+import dev.pgevents.http.JsonRecords;
+import dev.pgevents.http.StrictJson;
 import dev.pgevents.http.BadRequestException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

@@ -1,5 +1,6 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.http.StrictJson;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -57,7 +58,7 @@ public final class DataCodec {
         if (json) {
             return new Encoded(data, false);
         }
-        String problem = unstorable(data);
+        String problem = StrictJson.unstorable(data);
         if (problem != null) {
             throw new DcbBadRequest(where + ": " + problem);
         }
@@ -109,7 +110,7 @@ public final class DataCodec {
                     case VALUE_NUMBER -> StrictJson.checkNumber("it", p.getString());
                     case END_ARRAY, END_OBJECT -> depth--;
                     case KEY_NAME, VALUE_STRING -> {
-                        if (unstorable(p.getString()) != null) {
+                        if (StrictJson.unstorable(p.getString()) != null) {
                             return false;
                         }
                     }
@@ -120,26 +121,5 @@ public final class DataCodec {
         } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
             return false;
         }
-    }
-
-    /** Why PostgreSQL cannot store this text (in text, text[] or jsonb), or null if it can. */
-    public static String unstorable(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0) {
-                return "contains the character U+0000, which PostgreSQL cannot store";
-            }
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                    continue;
-                }
-                return "contains an unpaired UTF-16 surrogate at index " + i;
-            }
-            if (Character.isLowSurrogate(c)) {
-                return "contains an unpaired UTF-16 surrogate at index " + i;
-            }
-        }
-        return null;
     }
 }

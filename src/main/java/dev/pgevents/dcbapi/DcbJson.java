@@ -1,5 +1,6 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.http.StrictJson;
 import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventValidationException;
@@ -255,7 +256,7 @@ public final class DcbJson {
         if (v.length() > max) {
             throw new DcbBadRequest(where + " is " + v.length() + " characters long, the limit is " + max);
         }
-        String problem = DataCodec.unstorable(v);
+        String problem = StrictJson.unstorable(v);
         if (problem != null) {
             throw new DcbBadRequest(where + " " + problem);
         }

@@ -10,6 +10,7 @@ import dev.pgevents.eventstore.EventValidationException;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.http.Problem;
+import dev.pgevents.http.ProblemMappers;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -291,7 +292,7 @@ public class DcbResource {
         if (state.startsWith("22") || state.startsWith("54")) {
             // data exceptions (a value PostgreSQL cannot store) and "too complex" (nesting depth)
             return Problem.of(Response.Status.BAD_REQUEST,
-                    "PostgreSQL rejected the events: " + StrictJson.firstLine(e.getMessage())).toResponse();
+                    "PostgreSQL rejected the events: " + ProblemMappers.firstLine(e.getMessage())).toResponse();
         }
         return unavailable("append", e);
     }

@@ -1,5 +1,7 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.http.StrictJson;
+import dev.pgevents.http.JsonRecords;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventTypeRegistry;
 import jakarta.json.JsonObject;

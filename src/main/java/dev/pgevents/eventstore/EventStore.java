@@ -29,11 +29,6 @@ public interface EventStore {
      */
     List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition);
 
-    /** Convenience: unconditional append of events with random ids and empty metadata. */
-    default List<AppendedEvent> appendEvents(Event... events) {
-        return append(java.util.Arrays.stream(events).map(NewEvent::of).toList());
-    }
-
     /** Streams deserialized events matching the query. Close the stream. */
     EventStream<RecordedEvent> read(EventQuery query, ReadOptions options);
 

@@ -64,10 +64,6 @@ public record ReadOptions(long from, long to, Direction direction, int limit, Co
         return new ReadOptions(from, to, Direction.BACKWARD, limit, consistency, unknownTypes);
     }
 
-    public ReadOptions forwards() {
-        return new ReadOptions(from, to, Direction.FORWARD, limit, consistency, unknownTypes);
-    }
-
     public ReadOptions uncapped() {
         return new ReadOptions(from, to, direction, limit, Consistency.UNCAPPED, unknownTypes);
     }

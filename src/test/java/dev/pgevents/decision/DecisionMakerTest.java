@@ -1,5 +1,6 @@
 package dev.pgevents.decision;
 
+import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -307,7 +308,7 @@ class DecisionMakerTest {
         try (Connection t1 = plain.getConnection()) {
             t1.setAutoCommit(false);
             EventStore inT1 = new JdbcEventStore(TestTransactions.singleConnection(t1), store.registry(), new JsonbEventSerializer());
-            inT1.appendEvents(new StudentSubscribed(c, "early")); // uncommitted: takes the last seat
+            Appends.unconditional(inT1, new StudentSubscribed(c, "early")); // uncommitted: takes the last seat
             long waitingBefore = waitingOnAdvisoryLocks();
             Future<DecisionResult> late = threads.submit(() -> maker.make(new Subscribe(c, "late")));
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

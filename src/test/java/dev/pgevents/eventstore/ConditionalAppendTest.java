@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore;
 
+import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -89,11 +90,11 @@ class ConditionalAppendTest {
         assertEquals(2, count("account:" + a), "a failed append appends none of its events");
         // events that do not match the condition do not make it fail
         long now = consistency(q);
-        store.appendEvents(new Opened(fresh()));
+        Appends.unconditional(store, new Opened(fresh()));
         store.append(one(new Deposited(a, 4)), AppendCondition.failIfAnyAfter(q, now));
         // type-only and type+tag conditions
         long before = consistency(EventQuery.ofTypes("Opened"));
-        store.appendEvents(new Opened(fresh()));
+        Appends.unconditional(store, new Opened(fresh()));
         assertThrows(AppendConditionFailed.class, () -> store.append(one(new Deposited(a, 5)),
                 AppendCondition.failIfAnyAfter(EventQuery.ofTypes("Opened"), before)));
         store.append(one(new Deposited(a, 5)), AppendCondition.failIfAnyAfter(
@@ -107,7 +108,7 @@ class ConditionalAppendTest {
         EventQuery q = EventQuery.tagged("account:" + a);
         try (Connection t1 = plain.getConnection(); Connection t2 = plain.getConnection()) {
             t1.setAutoCommit(false);
-            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened(a)).get(0).position();
+            long p1 = Appends.unconditional(store(TestTransactions.singleConnection(t1)), new Opened(a)).get(0).position();
             // T2 decides on what it can see: nothing matching, consistent up to the cap (below p1)
             long seen = consistency(q);
             assertTrue(seen < p1, "the cap stays below the open writer");
@@ -134,10 +135,10 @@ class ConditionalAppendTest {
             // disjoint condition and disjoint writes complete while T1 is open
             threads.submit(() -> store.append(one(new Opened(b)), AppendCondition.failIfAny(EventQuery.tagged("account:" + b))))
                     .get(10, TimeUnit.SECONDS);
-            threads.submit(() -> store.appendEvents(new Deposited(b, 1))).get(10, TimeUnit.SECONDS);
+            threads.submit(() -> Appends.unconditional(store, new Deposited(b, 1))).get(10, TimeUnit.SECONDS);
             // a writer of a matching event waits for T1 (its condition must not be overtaken)
             int t3pid = AdvisoryLocks.pid(t3);
-            Future<?> matching = threads.submit(() -> store(TestTransactions.singleConnection(t3)).appendEvents(new Deposited(a, 1)));
+            Future<?> matching = threads.submit(() -> Appends.unconditional(store(TestTransactions.singleConnection(t3)), new Deposited(a, 1)));
             AdvisoryLocks.awaitWaiting(plain, t3pid);
             t1.commit();
             matching.get(10, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore;
 
+import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +32,7 @@ class QueryTest {
     static void setUp() {
         ds = EventStoreFixture.migrated("es_query_test");
         store = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer());
-        appended = store.appendEvents(
+        appended = Appends.unconditional(store, 
                 new Opened("a"),                        // 1
                 new Opened("b"),                        // 2
                 new Deposited("a", 10),                 // 3

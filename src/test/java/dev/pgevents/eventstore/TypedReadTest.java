@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore;
 
+import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -53,9 +54,9 @@ class TypedReadTest {
 
     @Test
     void unknownTypeFailsNamingTypeAndPosition() {
-        store.appendEvents(new Opened("a"));
+        Appends.unconditional(store, new Opened("a"));
         Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Ghost', '{account:a}', '{}'" + Sql.PROTOCOL);
-        store.appendEvents(new Deposited("a", 5));
+        Appends.unconditional(store, new Deposited("a", 5));
         long ghost = Sql.queryLong(ds, "SELECT position FROM es_event WHERE type = 'Ghost'");
         UnknownEventTypeException e = assertThrows(UnknownEventTypeException.class,
                 () -> store.read(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList());
@@ -66,9 +67,9 @@ class TypedReadTest {
 
     @Test
     void unknownTypeIsSkippedWithALogLineWhenTheCallerSaysSo() {
-        store.appendEvents(new Opened("a"));
+        Appends.unconditional(store, new Opened("a"));
         Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Ghost', '{account:a}', '{}'" + Sql.PROTOCOL);
-        store.appendEvents(new Deposited("a", 5));
+        Appends.unconditional(store, new Deposited("a", 5));
         List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
         Handler handler = new Handler() {
             @Override

@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore;
 
+import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,8 +111,8 @@ class ValidationTest {
         assertThrows(InvalidAppendException.class, () -> store.append(List.of(NewEvent.of(new Opened("a"))), null));
         assertThrows(InvalidAppendException.class, () -> AppendCondition.failIfAnyAfter(EventQuery.all(), -1));
         assertThrows(InvalidAppendException.class, () -> AppendCondition.failIfAny(null));
-        assertThrows(InvalidTagException.class, () -> store.appendEvents(new Opened(null)));
-        assertThrows(UnregisteredEventClassException.class, () -> store.appendEvents(new NullTag("x")));
+        assertThrows(InvalidTagException.class, () -> Appends.unconditional(store, new Opened(null)));
+        assertThrows(UnregisteredEventClassException.class, () -> Appends.unconditional(store, new NullTag("x")));
         // too many lock keys for one transaction: 1,001 events with distinct tags (plus type and "all")
         List<NewEvent> tooWide = new java.util.ArrayList<>();
         for (int i = 0; i < Limits.MAX_LOCK_KEYS_PER_APPEND; i++) {

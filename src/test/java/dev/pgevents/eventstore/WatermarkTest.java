@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore;
 
+import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,13 +29,13 @@ class WatermarkTest {
     void safePositionStaysBelowAnOpenWriterUntilItCommits() throws Exception {
         DataSource ds = EventStoreFixture.migrated("es_watermark_test");
         EventStore store = store(ds);
-        store.appendEvents(new Opened("warmup")); // position 1: the sequence is called
+        Appends.unconditional(store, new Opened("warmup")); // position 1: the sequence is called
         assertEquals(1, store.safePosition());
         try (Connection t1 = ds.getConnection()) {
             t1.setAutoCommit(false);
             EventStore inT1 = store(TestTransactions.singleConnection(t1));
-            long p1 = inT1.appendEvents(new Opened("slow")).get(0).position();
-            long p2 = store.appendEvents(new Opened("fast")).get(0).position(); // T2, committed
+            long p1 = Appends.unconditional(inT1, new Opened("slow")).get(0).position();
+            long p2 = Appends.unconditional(store, new Opened("fast")).get(0).position(); // T2, committed
             assertTrue(p2 > p1);
             assertEquals(p2, Sql.queryLong(ds, "SELECT max(position) FROM es_event"), "T2 is visible");
             long safe = store.safePosition();
@@ -61,9 +62,9 @@ class WatermarkTest {
     void aWriterMarkThatShowsUpLateDoesNotMoveTheSafePositionBack() throws Exception {
         DataSource ds = EventStoreFixture.migrated("es_watermark_late_test");
         EventStore store = store(ds);
-        store.appendEvents(new Opened("a"));
-        store.appendEvents(new Opened("b"));
-        store.appendEvents(new Opened("c"));
+        Appends.unconditional(store, new Opened("a"));
+        Appends.unconditional(store, new Opened("b"));
+        Appends.unconditional(store, new Opened("c"));
         assertEquals(3, store.safePosition());
         EventQuery opened = EventQuery.ofTypes("Opened");
         assertEquals(3, store.safePosition(opened));
@@ -100,11 +101,11 @@ class WatermarkTest {
     void theQuerySafePositionOnlyWaitsForWritersOfMatchingEvents() throws Exception {
         DataSource ds = EventStoreFixture.migrated("es_watermark_query_test");
         EventStore store = store(ds);
-        store.appendEvents(new Opened("a"), new Opened("b"));
+        Appends.unconditional(store, new Opened("a"), new Opened("b"));
         try (Connection t1 = ds.getConnection()) {
             t1.setAutoCommit(false);
-            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened("a")).get(0).position();
-            long p2 = store.appendEvents(new Opened("b")).get(0).position();
+            long p1 = Appends.unconditional(store(TestTransactions.singleConnection(t1)), new Opened("a")).get(0).position();
+            long p2 = Appends.unconditional(store, new Opened("b")).get(0).position();
             assertEquals(p1 - 1, store.safePosition(EventQuery.tagged("account:a")), "held back by T1");
             assertEquals(p1 - 1, store.safePosition(EventQuery.ofTypes("Opened")), "held back by T1");
             assertEquals(p1 - 1, store.safePosition(EventQuery.all()), "held back by T1");
@@ -122,8 +123,8 @@ class WatermarkTest {
         EventStore store = store(ds);
         try (Connection t1 = ds.getConnection()) {
             t1.setAutoCommit(false);
-            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened("x")).get(0).position();
-            long p2 = store.appendEvents(new Opened("y")).get(0).position();
+            long p1 = Appends.unconditional(store(TestTransactions.singleConnection(t1)), new Opened("x")).get(0).position();
+            long p2 = Appends.unconditional(store, new Opened("y")).get(0).position();
             assertTrue(store.safePosition() < p1);
             t1.rollback();
             assertEquals(p2, store.safePosition());
@@ -137,9 +138,9 @@ class WatermarkTest {
         assertEquals(0, store.safePosition(), "nothing appended yet (is_called = false)");
         try (Connection t1 = ds.getConnection()) {
             t1.setAutoCommit(false);
-            long p1 = store(TestTransactions.singleConnection(t1)).appendEvents(new Opened("first")).get(0).position();
+            long p1 = Appends.unconditional(store(TestTransactions.singleConnection(t1)), new Opened("first")).get(0).position();
             assertEquals(1, p1);
-            long p2 = store.appendEvents(new Opened("second")).get(0).position();
+            long p2 = Appends.unconditional(store, new Opened("second")).get(0).position();
             assertEquals(2, p2);
             assertEquals(0, store.safePosition(), "the first writer's mark was taken at 0, before any position existed");
             assertEquals(0, store.read(EventQuery.all(), ReadOptions.defaults()).toList().size());

@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,9 +60,9 @@ class FailureHandlingTest {
         engine.register(listener);
         AtomicInteger failures = new AtomicInteger();
         listener.failWhen = e -> isPoison(e) && failures.incrementAndGet() <= 2;
-        long a = f.store.appendEvents(new Counted("retry", 1)).get(0).position();
-        long x = f.store.appendEvents(new Poison("retry")).get(0).position();
-        long b = f.store.appendEvents(new Counted("retry", 2)).get(0).position();
+        long a = Appends.unconditional(f.store, new Counted("retry", 1)).get(0).position();
+        long x = Appends.unconditional(f.store, new Poison("retry")).get(0).position();
+        long b = Appends.unconditional(f.store, new Counted("retry", 2)).get(0).position();
 
         PassResult first = engine.runPass("retry");
         // the batch [a, x, b] failed at x: a was handled again in a batch of its own, x failed alone
@@ -95,9 +96,9 @@ class FailureHandlingTest {
         ListenerFixture.Recording listener = f.recording("park", EventQuery.tagged("counter:park"));
         engine.register(listener);
         listener.failWhen = FailureHandlingTest::isPoison;
-        long c1 = f.store.appendEvents(new Counted("park", 1)).get(0).position();
-        long poison = f.store.appendEvents(new Poison("park")).get(0).position();
-        long c2 = f.store.appendEvents(new Counted("park", 2)).get(0).position();
+        long c1 = Appends.unconditional(f.store, new Counted("park", 1)).get(0).position();
+        long poison = Appends.unconditional(f.store, new Poison("park")).get(0).position();
+        long c2 = Appends.unconditional(f.store, new Counted("park", 2)).get(0).position();
 
         runUntil(engine, "park", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
         assertEquals(List.of(c1, c2), listener.seen());
@@ -122,7 +123,7 @@ class FailureHandlingTest {
 
         // skip: a second poison is parked, then skipped for good
         listener.failWhen = FailureHandlingTest::isPoison;
-        long poison2 = f.store.appendEvents(new Poison("park")).get(0).position();
+        long poison2 = Appends.unconditional(f.store, new Poison("park")).get(0).position();
         runUntil(engine, "park", p -> p.kind() == PassResult.Kind.CAUGHT_UP);
         assertEquals(List.of(poison2), admin.parked("park").stream().map(ParkedEvent::position).toList());
         admin.skipParked("park", poison2);
@@ -138,9 +139,9 @@ class FailureHandlingTest {
         ListenerFixture.Recording listener = f.recording("stop", EventQuery.tagged("counter:stop"));
         engine.register(listener);
         listener.failWhen = FailureHandlingTest::isPoison;
-        long c1 = f.store.appendEvents(new Counted("stop", 1)).get(0).position();
-        long poison = f.store.appendEvents(new Poison("stop")).get(0).position();
-        long c2 = f.store.appendEvents(new Counted("stop", 2)).get(0).position();
+        long c1 = Appends.unconditional(f.store, new Counted("stop", 1)).get(0).position();
+        long poison = Appends.unconditional(f.store, new Poison("stop")).get(0).position();
+        long c2 = Appends.unconditional(f.store, new Counted("stop", 2)).get(0).position();
 
         runUntil(engine, "stop", p -> p.kind() == PassResult.Kind.STOPPED);
         ListenerInfo info = admin.info("stop");
@@ -168,8 +169,8 @@ class FailureHandlingTest {
         ListenerFixture.Recording listener = f.recording("resume", EventQuery.tagged("counter:resume"));
         engine.register(listener);
         listener.failWhen = FailureHandlingTest::isPoison;
-        long poison = f.store.appendEvents(new Poison("resume")).get(0).position();
-        long after = f.store.appendEvents(new Counted("resume", 1)).get(0).position();
+        long poison = Appends.unconditional(f.store, new Poison("resume")).get(0).position();
+        long after = Appends.unconditional(f.store, new Counted("resume", 1)).get(0).position();
 
         runUntil(engine, "resume", p -> p.kind() == PassResult.Kind.STOPPED);
         assertEquals(1, admin.parked("resume").size());

@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,13 +53,13 @@ class GapFreeDeliveryTest {
         ListenerEngine engine = f.engine("node-a", s -> s);
         ListenerFixture.Recording listener = f.recording("race", EventQuery.tagged("counter:race"));
         engine.register(listener);
-        f.store.appendEvents(new Counted("race", 0)); // before the race: handled normally
+        Appends.unconditional(f.store, new Counted("race", 0)); // before the race: handled normally
         assertEquals(1, runUntilCaughtUp(engine, "race"));
 
         try (Connection t1 = f.raw.getConnection()) {
             t1.setAutoCommit(false);
-            long p1 = storeOn(t1).appendEvents(new Counted("race", 1)).get(0).position(); // T1: open
-            long p2 = f.store.appendEvents(new Counted("race", 2)).get(0).position();     // T2: committed
+            long p1 = Appends.unconditional(storeOn(t1), new Counted("race", 1)).get(0).position(); // T1: open
+            long p2 = Appends.unconditional(f.store, new Counted("race", 2)).get(0).position();     // T2: committed
             assertTrue(p2 > p1);
 
             PassResult pass = engine.runPass("race"); // the listener runs while T1 is open
@@ -81,11 +82,11 @@ class GapFreeDeliveryTest {
         ListenerFixture.Recording listener = f.recording("sparse", EventQuery.tagged("counter:sparse"));
         engine.register(listener);
         for (int i = 0; i < 10; i++) {
-            f.store.appendEvents(new Noise("n" + i));
+            Appends.unconditional(f.store, new Noise("n" + i));
         }
-        long matching = f.store.appendEvents(new Counted("sparse", 1)).get(0).position();
+        long matching = Appends.unconditional(f.store, new Counted("sparse", 1)).get(0).position();
         for (int i = 0; i < 5; i++) {
-            f.store.appendEvents(new Noise("m" + i));
+            Appends.unconditional(f.store, new Noise("m" + i));
         }
         long safe = f.store.safePosition();
         assertEquals(1, runUntilCaughtUp(engine, "sparse"));

@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class LeaseTest {
         a.register(onA);
         b.register(onB);
         for (int i = 0; i < 10; i++) {
-            f.store.appendEvents(new Counted("lease", i));
+            Appends.unconditional(f.store, new Counted("lease", i));
         }
         assertEquals(10, runUntilCaughtUp(a, "shared"));
         assertEquals(PassResult.Kind.NOT_OWNER, b.runPass("shared").kind());
@@ -52,7 +53,7 @@ class LeaseTest {
         // node a dies (no more passes, no release); events keep coming
         long died = System.nanoTime();
         for (int i = 10; i < 15; i++) {
-            f.store.appendEvents(new Counted("lease", i));
+            Appends.unconditional(f.store, new Counted("lease", i));
         }
         long deadline = died + Duration.ofSeconds(10).toNanos();
         PassResult p;
@@ -73,7 +74,7 @@ class LeaseTest {
         assertEquals(PassResult.Kind.NOT_OWNER, a.runPass("shared").kind());
         // graceful shutdown of b: a takes over at once
         b.releaseLeases();
-        f.store.appendEvents(new Counted("lease", 15));
+        Appends.unconditional(f.store, new Counted("lease", 15));
         assertEquals(1, runUntilCaughtUp(a, "shared"));
     }
 
@@ -104,7 +105,7 @@ class LeaseTest {
             }
             pool.submit(() -> {
                 for (int i = 0; i < 400; i++) {
-                    f.store.appendEvents(new Counted("contended", i));
+                    Appends.unconditional(f.store, new Counted("contended", i));
                 }
                 return null;
             }).get(2, TimeUnit.MINUTES);

@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,12 +52,12 @@ class OutageAndSettingsTest {
                     id -> ListenerSettings.defaults(), ListenerObserver.NONE);
             ListenerFixture.Recording listener = f.recording("outage", EventQuery.tagged("counter:outage"));
             engine.register(listener);
-            f.store.appendEvents(new Counted("outage", 1));
+            Appends.unconditional(f.store, new Counted("outage", 1));
             assertEquals(1, runUntilCaughtUp(engine, "outage"));
 
             db.down.set(true);
-            f.store.appendEvents(new Counted("outage", 2)); // other writers go on (another path to the database)
-            f.store.appendEvents(new Counted("outage", 3));
+            Appends.unconditional(f.store, new Counted("outage", 2)); // other writers go on (another path to the database)
+            Appends.unconditional(f.store, new Counted("outage", 3));
             long before = f.checkpoint("outage");
             assertThrows(RuntimeException.class, () -> engine.runPass("outage"), "the pass ends with the error");
             assertThrows(RuntimeException.class, () -> engine.runPass("outage"), "and again at the next tick");

@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,7 +36,7 @@ class ResetTest {
         ListenerFixture.Recording listener = f.recording("resettable", EventQuery.tagged("counter:reset"));
         engine.register(listener);
         for (int i = 0; i < 10; i++) {
-            f.store.appendEvents(new Counted("reset", i));
+            Appends.unconditional(f.store, new Counted("reset", i));
         }
         runUntilCaughtUp(engine, "resettable");
         List<Long> all = listener.seen();
@@ -61,7 +62,7 @@ class ResetTest {
         ListenerAdmin admin = new ListenerAdmin(engine);
         ListenerFixture.Recording listener = f.recording("ahead", EventQuery.tagged("counter:ahead"));
         engine.register(listener);
-        f.store.appendEvents(new Counted("ahead", 1));
+        Appends.unconditional(f.store, new Counted("ahead", 1));
         assertEquals(1, runUntilCaughtUp(engine, "ahead"));
         long checkpoint = f.checkpoint("ahead");
         long head = f.store.safePosition();
@@ -74,7 +75,7 @@ class ResetTest {
         assertEquals(0, listener.resets, "the reset hook did not run");
 
         admin.reset("ahead", head); // the head itself is fine
-        long next = f.store.appendEvents(new Counted("ahead", 2)).get(0).position();
+        long next = Appends.unconditional(f.store, new Counted("ahead", 2)).get(0).position();
         assertEquals(1, runUntilCaughtUp(engine, "ahead"), "an event appended after the reset is handled");
         assertEquals(next, listener.seen().get(listener.seen().size() - 1));
     }
@@ -86,7 +87,7 @@ class ResetTest {
         ListenerFixture.Recording v1 = f.recording("summary-v1", EventQuery.tagged("counter:versions"));
         engine.register(v1);
         for (int i = 0; i < 20; i++) {
-            f.store.appendEvents(new Counted("versions", i));
+            Appends.unconditional(f.store, new Counted("versions", i));
         }
         runUntilCaughtUp(engine, "summary-v1");
         ReadModelVersions versions = new ReadModelVersions(admin, "summary-v1", "summary-v2");

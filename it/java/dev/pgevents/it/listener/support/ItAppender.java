@@ -2,6 +2,7 @@ package dev.pgevents.it.listener.support;
 
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.Event;
+import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.EventStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,7 +22,7 @@ public class ItAppender {
 
     @Transactional(rollbackOn = Exception.class)
     public List<AppendedEvent> append(Event... events) {
-        return store.appendEvents(events);
+        return store.append(java.util.Arrays.stream(events).map(NewEvent::of).toList());
     }
 
     @jakarta.annotation.Resource
@@ -56,7 +57,7 @@ public class ItAppender {
     /** An append this node does not announce (as if another node appended). */
     @Transactional(rollbackOn = Exception.class)
     public List<AppendedEvent> appendUnannounced(Event... events) {
-        return silentStore().appendEvents(events);
+        return silentStore().append(java.util.Arrays.stream(events).map(NewEvent::of).toList());
     }
 
     @jakarta.annotation.Resource(lookup = "jdbc/pgevents")

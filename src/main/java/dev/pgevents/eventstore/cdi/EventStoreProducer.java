@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore.cdi;
 
+import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.EventTypes;
@@ -52,10 +53,26 @@ public class EventStoreProducer {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    private JdbcEventStore store;
+
     @Produces
     @ApplicationScoped
     public EventStore eventStore(EventTypeRegistry registry) {
-        return new NotifyingEventStore(new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize,
-                () -> transactions.getTransactionKey() != null), appended);
+        return new NotifyingEventStore(jdbcStore(registry), appended);
+    }
+
+    /** The codec the store encodes and decodes with: listeners decode each event with it. */
+    @Produces
+    @Singleton
+    public EventCodec codec(EventTypeRegistry registry) {
+        return jdbcStore(registry).codec();
+    }
+
+    private synchronized JdbcEventStore jdbcStore(EventTypeRegistry registry) {
+        if (store == null) {
+            store = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize,
+                    () -> transactions.getTransactionKey() != null);
+        }
+        return store;
     }
 }

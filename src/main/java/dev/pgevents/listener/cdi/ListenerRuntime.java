@@ -2,10 +2,9 @@ package dev.pgevents.listener.cdi;
 
 import dev.pgevents.decision.Transactions;
 import dev.pgevents.eventstore.AppendedEvent;
-import dev.pgevents.eventstore.EventTypeRegistry;
+import dev.pgevents.eventstore.EventCodec;
+import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventsAppended;
-import dev.pgevents.eventstore.JsonbEventSerializer;
-import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.listener.EventListener;
 import dev.pgevents.listener.ListenerAdmin;
 import dev.pgevents.listener.ListenerEngine;
@@ -84,17 +83,11 @@ public class ListenerRuntime {
     @Resource(lookup = "jdbc/pgevents-nontx")
     DataSource nonTxDataSource;
 
-    @Resource
-    jakarta.transaction.TransactionSynchronizationRegistry transactionRegistry;
-
     @Inject
     Instance<EventListener> listeners;
 
     @Inject
     Transactions transactions;
-
-    @Inject
-    EventTypeRegistry registry;
 
     @Inject
     Config config;
@@ -104,7 +97,12 @@ public class ListenerRuntime {
 
     private ListenerEngine engine;
     private ListenerAdmin admin;
-    private JdbcEventStore store;
+    @Inject
+    EventStore store;
+
+    @Inject
+    EventCodec codec;
+
     private String node;
     private final Map<String, AtomicBoolean> wakePending = new ConcurrentHashMap<>();
     /**
@@ -121,12 +119,9 @@ public class ListenerRuntime {
     @PostConstruct
     void start() {
         node = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
-        // The engine's own store instance: same data source, registry and serializer as the
-        // application's, so it can decode events per event (a failing decode is the event's failure).
-        store = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(),
-                config.getOptionalValue("pgevents.read.fetch-size", Integer.class).orElse(JdbcEventStore.DEFAULT_FETCH_SIZE),
-                () -> transactionRegistry.getTransactionKey() != null);
-        engine = new ListenerEngine(node, transactions, dataSource, store, store.codec()::decode,
+        // The engine reads raw events and decodes each with the store's codec: a failing decode is
+        // that event's failure, not the batch's.
+        engine = new ListenerEngine(node, transactions, dataSource, store, codec::decode,
                 id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)), metrics);
         admin = new ListenerAdmin(engine);
         running = true;

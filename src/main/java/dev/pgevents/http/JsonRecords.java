@@ -1,4 +1,4 @@
-package dev.pgevents.dcbapi;
+package dev.pgevents.http;
 
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -83,7 +83,7 @@ public final class JsonRecords {
         }
         if (type == String.class) {
             String s = string(name, json, "a string");
-            String problem = DataCodec.unstorable(s);
+            String problem = StrictJson.unstorable(s);
             if (problem != null) {
                 throw new IllegalArgumentException(name + " " + problem);
             }

@@ -1,4 +1,4 @@
-package dev.pgevents.dcbapi;
+package dev.pgevents.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

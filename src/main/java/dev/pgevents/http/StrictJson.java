@@ -1,4 +1,4 @@
-package dev.pgevents.dcbapi;
+package dev.pgevents.http;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -76,7 +76,7 @@ public final class StrictJson {
             }
             return value;
         } catch (JsonException | IllegalStateException | NoSuchElementException e) {
-            throw new Invalid(what + " is not JSON: " + firstLine(e.getMessage()), e);
+            throw new Invalid(what + " is not JSON: " + ProblemMappers.firstLine(e.getMessage()), e);
         }
     }
 
@@ -116,25 +116,37 @@ public final class StrictJson {
         };
     }
 
-    static void checkNumber(String what, String literal) {
+    public static void checkNumber(String what, String literal) {
         if (literal.length() > MAX_NUMBER_LENGTH) {
             throw new LimitExceeded(what + " has a number of " + literal.length() + " characters, the limit is "
                     + MAX_NUMBER_LENGTH);
         }
     }
 
-    static void checkDepth(String what, int depth) {
+    public static void checkDepth(String what, int depth) {
         if (depth > MAX_DEPTH) {
             throw new LimitExceeded(what + " nests arrays and objects deeper than " + MAX_DEPTH + " levels, the limit");
         }
     }
 
-    static String firstLine(String message) {
-        if (message == null) {
-            return "";
+    /** Why PostgreSQL cannot store this text (in text, text[] or jsonb), or null if it can. */
+    public static String unstorable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) {
+                return "contains the character U+0000, which PostgreSQL cannot store";
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "contains an unpaired UTF-16 surrogate at index " + i;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "contains an unpaired UTF-16 surrogate at index " + i;
+            }
         }
-        int nl = message.indexOf('\n');
-        String line = nl < 0 ? message : message.substring(0, nl);
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+        return null;
     }
 }
