@@ -17,8 +17,17 @@ public class EventStoreAccessException extends EventStoreException {
     private final String sqlState;
 
     public EventStoreAccessException(String message, SQLException cause) {
-        super(message + ": " + cause.getMessage() + " [SQLSTATE " + cause.getSQLState() + "]", cause);
-        this.sqlState = cause.getSQLState();
+        this(message + ": " + cause.getMessage(), cause.getSQLState(), cause);
+    }
+
+    private EventStoreAccessException(String fullMessage, String sqlState, SQLException cause) {
+        super(fullMessage + " [SQLSTATE " + sqlState + "]", cause);
+        this.sqlState = sqlState;
+    }
+
+    /** With a message that says all (the driver's message stays in the cause); the SQLSTATE is appended. */
+    public static EventStoreAccessException explained(String message, SQLException cause) {
+        return new EventStoreAccessException(message, cause.getSQLState(), cause);
     }
 
     public String sqlState() {

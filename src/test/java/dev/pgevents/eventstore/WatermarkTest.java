@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.eventstore.jdbc.PositionSequence;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.Sql;
 import dev.pgevents.testsupport.TestTransactions;
@@ -162,5 +163,22 @@ class WatermarkTest {
         assertThrows(EventStoreAccessException.class, () -> s.safePosition(EventQuery.tagged("account:c")));
         Sql.exec(ds, "ALTER SEQUENCE es_position_seq CACHE 1");
         assertEquals(1, s.safePosition());
+    }
+
+    /** The check the application runs at start-up (PositionSequenceCheck): it refuses a cached sequence. */
+    @Test
+    void theStartUpCheckRefusesACachedPositionSequenceNamingTheFix() {
+        DataSource ds = EventStoreFixture.migrated("es_watermark_startup_test");
+        PositionSequence.check(ds);
+        Sql.exec(ds, "ALTER SEQUENCE es_position_seq CACHE 20");
+        EventStoreException e = assertThrows(EventStoreException.class, () -> PositionSequence.check(ds));
+        assertEquals("the event store cannot start: es_position_seq has CACHE 20, the safe position needs CACHE 1 (it"
+                + " reads the sequence's last value as the highest position handed out); fix: ALTER SEQUENCE"
+                + " es_position_seq CACHE 1", e.getMessage());
+        Sql.exec(ds, "ALTER SEQUENCE es_position_seq CACHE 1");
+        PositionSequence.check(ds);
+        Sql.exec(ds, "DROP TABLE es_event CASCADE"); // drops its sequence (OWNED BY)
+        e = assertThrows(EventStoreException.class, () -> PositionSequence.check(ds));
+        assertTrue(e.getMessage().contains("the sequence es_position_seq does not exist"), e.getMessage());
     }
 }

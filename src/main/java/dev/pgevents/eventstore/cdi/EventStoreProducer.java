@@ -15,6 +15,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -22,7 +23,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Builds the application's {@link EventStore} on the {@code jdbc/pgevents} data source, with a
  * registry holding every {@link EventTypes} contribution (CDI beans of the domain).
  * Each append fires {@link EventsAppended} (see {@link NotifyingEventStore}).
- * Config: {@code pgevents.read.fetch-size} (rows per cursor round trip, default 500).
+ * Config: {@code pgevents.read.fetch-size} (rows per cursor round trip, default 500),
+ * {@code pgevents.store.broad-condition-lock-timeout-ms} (how long a condition on "all" or whole
+ * types waits for its locks, default 2000, 0: no limit).
  */
 @ApplicationScoped
 public class EventStoreProducer {
@@ -36,6 +39,10 @@ public class EventStoreProducer {
     @Inject
     @ConfigProperty(name = "pgevents.read.fetch-size", defaultValue = "500")
     int fetchSize;
+
+    @Inject
+    @ConfigProperty(name = "pgevents.store.broad-condition-lock-timeout-ms", defaultValue = "2000")
+    long broadConditionLockTimeoutMillis;
 
     @Produces
     @Singleton
@@ -71,7 +78,7 @@ public class EventStoreProducer {
     private synchronized JdbcEventStore jdbcStore(EventTypeRegistry registry) {
         if (store == null) {
             store = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize,
-                    () -> transactions.getTransactionKey() != null);
+                    () -> transactions.getTransactionKey() != null, Duration.ofMillis(broadConditionLockTimeoutMillis));
         }
         return store;
     }

@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ public final class JdbcEventStore implements EventStore {
     private static final Logger LOG = Logger.getLogger(JdbcEventStore.class.getName());
 
     public static final int DEFAULT_FETCH_SIZE = 500;
+    /** How long a condition that locks "all" or whole types waits for its locks by default. */
+    public static final Duration DEFAULT_BROAD_CONDITION_LOCK_TIMEOUT = Duration.ofSeconds(2);
 
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
@@ -55,6 +58,7 @@ public final class JdbcEventStore implements EventStore {
     private final EventCodec codec;
     private final int fetchSize;
     private final BooleanSupplier inGlobalTransaction;
+    private final Duration broadConditionLockTimeout;
     /**
      * The highest safe position returned so far, per set of condition keys (empty: the global
      * one). A writer reads the sequence before its mark is visible, so a mark can show up below a
@@ -84,16 +88,35 @@ public final class JdbcEventStore implements EventStore {
      */
     public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer,
                           int fetchSize, BooleanSupplier inGlobalTransaction) {
+        this(dataSource, registry, serializer, fetchSize, inGlobalTransaction, DEFAULT_BROAD_CONDITION_LOCK_TIMEOUT);
+    }
+
+    /**
+     * @param broadConditionLockTimeout how long the lock step of a condition (append or LOCKED
+     *                                  read) that locks "all" or whole types (an item without
+     *                                  tags) may wait for a lock before it fails with a transient
+     *                                  {@link EventStoreAccessException}; zero: no limit. Such a
+     *                                  waiting request queues every later writer (of those types)
+     *                                  behind it, so an idle transaction would stall them all.
+     *                                  Conditions on tags wait as long as needed.
+     */
+    public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer,
+                          int fetchSize, BooleanSupplier inGlobalTransaction, Duration broadConditionLockTimeout) {
         if (dataSource == null || registry == null || serializer == null) {
             throw new IllegalArgumentException("dataSource, registry and serializer are required");
         }
         if (fetchSize < 1) {
             throw new IllegalArgumentException("fetchSize must be positive: " + fetchSize);
         }
+        if (broadConditionLockTimeout == null || broadConditionLockTimeout.isNegative()) {
+            throw new IllegalArgumentException("the broad condition lock timeout must be zero or positive: "
+                    + broadConditionLockTimeout);
+        }
         this.dataSource = dataSource;
         this.codec = new EventCodec(registry, serializer);
         this.fetchSize = fetchSize;
         this.inGlobalTransaction = inGlobalTransaction;
+        this.broadConditionLockTimeout = broadConditionLockTimeout;
     }
 
     @Override
@@ -187,13 +210,13 @@ public final class JdbcEventStore implements EventStore {
         }
         boolean genericCheck = condition != null && tagsOnly(condition.failIfEventsMatch());
         return inTransaction(c -> {
-            List<Long> positions = execute(c, insertSql(rows, keys, condition, genericCheck), condition != null,
-                    condition != null && !genericCheck, rows);
+            List<Long> positions = execute(c, insertSql(rows, keys, condition, genericCheck, broadConditionLockTimeout.toMillis()),
+                    condition != null, condition != null && !genericCheck, rows);
             if (positions == null) {
                 throw new AppendConditionFailed(condition);
             }
             return positions;
-        }, "append");
+        }, "append", keys);
     }
 
     /** Every item names tags and no types: the generic plan (tag index) is right whatever the values. */
@@ -206,12 +229,14 @@ public final class JdbcEventStore implements EventStore {
      * unconditional with its locks in the one-time filter.
      *
      * @param genericCheck the check keeps a constant text (tag-only condition), see {@link #tagsOnly}
+     * @param broadLockTimeoutMillis the lock step's timeout for a broad condition ({@link LockKeys#appendTo})
      */
-    private static SqlBuilder insertSql(List<RawEvent> rows, LockKeys keys, AppendCondition checked, boolean genericCheck) {
+    private static SqlBuilder insertSql(List<RawEvent> rows, LockKeys keys, AppendCondition checked, boolean genericCheck,
+                                        long broadLockTimeoutMillis) {
         SqlBuilder sql = new SqlBuilder();
         if (checked != null) {
             sql.append("SELECT ");
-            keys.appendTo(sql, true);
+            keys.appendTo(sql, true, broadLockTimeoutMillis);
             sql.append("; ");
         }
         if (rows.size() == 1) {
@@ -260,7 +285,7 @@ public final class JdbcEventStore implements EventStore {
             sql.append(") = 0");
         } else {
             sql.append(" WHERE (SELECT ");
-            keys.appendTo(sql, true);
+            keys.appendTo(sql, true, 0); // a writer's keys alone: no condition, nothing broad
             sql.append(")");
         }
         return sql.append(" RETURNING position, event_id");
@@ -367,6 +392,7 @@ public final class JdbcEventStore implements EventStore {
         }
         Connection c = null;
         boolean local = false;
+        LockKeys lockStep = null;
         try {
             c = dataSource.getConnection();
             local = needsLocalTransaction(c);
@@ -389,9 +415,9 @@ public final class JdbcEventStore implements EventStore {
                 // One round trip: lock statement, then the read in a statement of its own (a
                 // snapshot taken after the locks). Multi-statement results are buffered by the
                 // driver: LOCKED reads are meant for decision states, not for huge reads.
-                LockKeys keys = new LockKeys().condition(query);
+                lockStep = new LockKeys().condition(query);
                 sql.append("SELECT ");
-                keys.appendTo(sql, false);
+                lockStep.appendTo(sql, false, broadConditionLockTimeout.toMillis());
                 sql.append("; ");
             }
             // Without bounds or limit, and with tags in every item, the text is constant for a
@@ -433,7 +459,7 @@ public final class JdbcEventStore implements EventStore {
             return stream;
         } catch (SQLException e) {
             JdbcEventStream.closeQuietly(c, local);
-            throw translate(e, "read");
+            throw translate(e, "read", lockStep);
         } catch (RuntimeException e) {
             JdbcEventStream.closeQuietly(c, local);
             throw e;
@@ -507,7 +533,8 @@ public final class JdbcEventStore implements EventStore {
         T run(Connection c) throws SQLException;
     }
 
-    private <T> T inTransaction(SqlWork<T> work, String what) {
+    /** @param lockStep the keys the work locks, to explain a lock timeout */
+    private <T> T inTransaction(SqlWork<T> work, String what, LockKeys lockStep) {
         try (Connection c = dataSource.getConnection()) {
             boolean local = needsLocalTransaction(c);
             if (local) {
@@ -534,12 +561,29 @@ public final class JdbcEventStore implements EventStore {
                 }
             }
         } catch (SQLException e) {
-            throw translate(e, what);
+            throw translate(e, what, lockStep);
         }
     }
 
     private boolean needsLocalTransaction(Connection c) throws SQLException {
         return !inGlobalTransaction.getAsBoolean() && c.getAutoCommit();
+    }
+
+    /** As {@link #translate(SQLException, String)}, saying why a broad condition's lock step timed out. */
+    private RuntimeException translate(SQLException e, String what, LockKeys lockStep) {
+        if (EventStoreAccessException.LOCK_NOT_AVAILABLE.equals(e.getSQLState()) && lockStep != null && lockStep.broad()
+                && !broadConditionLockTimeout.isZero()) {
+            return EventStoreAccessException.explained(what + " failed: the condition's locks were not available within "
+                    + readable(broadConditionLockTimeout) + ": another transaction holds a lock on events the condition"
+                    + " matches (a writer of such an event, or another condition on them, has not ended: an idle or"
+                    + " in-doubt transaction?); retry", e);
+        }
+        return translate(e, what);
+    }
+
+    /** 300 ms, 2 s. */
+    static String readable(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     static RuntimeException translate(SQLException e, String what) {

@@ -25,7 +25,11 @@ public final class LockKeys {
     /** Transaction-local setting a writer's lock step sets; es_event refuses inserts without it. */
     static final String PROTOCOL_MARKER = "pgevents.append_protocol";
 
+    /** Transaction-local setting holding the lock_timeout to restore after a broad condition's lock step. */
+    static final String SAVED_LOCK_TIMEOUT = "pgevents.lock_timeout_before";
+
     private final TreeMap<Long, Boolean> keys = new TreeMap<>();
+    private boolean broad;
 
     public LockKeys writer(String type, Collection<String> tags) {
         shared("type:" + type);
@@ -41,10 +45,12 @@ public final class LockKeys {
             if (!item.tags().isEmpty()) {
                 exclusive("tag:" + item.tags().iterator().next()); // sorted set: the smallest tag
             } else if (!item.types().isEmpty()) {
+                broad = true;
                 for (String type : item.types()) {
                     exclusive("type:" + type);
                 }
             } else {
+                broad = true;
                 exclusive(ALL);
             }
         }
@@ -59,6 +65,15 @@ public final class LockKeys {
     public LockKeys exclusive(String key) {
         keys.put(hash(key), Boolean.TRUE);
         return this;
+    }
+
+    /**
+     * A condition item without tags locks {@code all} or a {@code type:} key exclusively, keys
+     * that every writer (of that type) takes shared: while such a request waits, every later
+     * writer queues behind it, so its wait is bounded (see {@link #appendTo}).
+     */
+    public boolean broad() {
+        return broad;
     }
 
     public int size() {
@@ -83,15 +98,36 @@ public final class LockKeys {
      * mode is a parameter, so the text depends on the number of keys only, and the mark reads the
      * sequence through a function call (no sub-select: its evaluation time would be the
      * executor's choice). More keys go to es_lock_keys, a plpgsql loop doing the same.
+     * <p>
+     * With a {@link #broad()} condition and a positive {@code broadLockTimeoutMillis}, the chain
+     * first saves the transaction's lock_timeout and sets it to that value, and restores it after
+     * the keys (set_config, transaction-local): a broad request that waits longer fails with
+     * SQLSTATE 55P03 and leaves the queue, and the rest of the transaction keeps its own timeout.
+     * Other lock steps get the text without it and pay nothing.
      */
-    void appendTo(SqlBuilder sql, boolean writer) {
+    void appendTo(SqlBuilder sql, boolean writer, long broadLockTimeoutMillis) {
+        boolean bounded = broad && broadLockTimeoutMillis > 0;
+        sql.append("CASE");
+        if (bounded) {
+            sql.append(" WHEN set_config('" + SAVED_LOCK_TIMEOUT + "', current_setting('lock_timeout'), true) IS NULL THEN false"
+                    + " WHEN set_config('lock_timeout', ?, true) IS NULL THEN false");
+            sql.param(Long.toString(broadLockTimeoutMillis));
+        }
         if (keys.size() > MAX_INLINED_KEYS) {
-            sql.append("CASE WHEN es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?) IS NULL THEN false ELSE true END");
+            sql.append(" WHEN es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?) IS NULL THEN false");
             sql.arrayParam("int4", hi()).arrayParam("int4", lo()).arrayParam("bool", keys.values().toArray(Boolean[]::new));
             sql.param(writer);
-            return;
+        } else {
+            appendInlinedTo(sql, writer);
         }
-        sql.append("CASE");
+        if (bounded) {
+            sql.append(" WHEN set_config('lock_timeout', current_setting('" + SAVED_LOCK_TIMEOUT + "'), true) IS NULL THEN false");
+        }
+        sql.append(" ELSE true END");
+    }
+
+    /** The keys' WHEN clauses, then (writer) the mark and the protocol marker. */
+    private void appendInlinedTo(SqlBuilder sql, boolean writer) {
         for (Map.Entry<Long, Boolean> key : keys.entrySet()) {
             sql.append(" WHEN CASE WHEN ? THEN pg_advisory_xact_lock(?::int4, ?::int4)"
                     + " ELSE pg_advisory_xact_lock_shared(?::int4, ?::int4) END IS NULL THEN false");
@@ -106,7 +142,6 @@ public final class LockKeys {
                     // the marker es_event's statement trigger requires (migration V7)
                     + " WHEN set_config('" + PROTOCOL_MARKER + "', 'on', true) IS NULL THEN false");
         }
-        sql.append(" ELSE true END");
     }
 
     Integer[] hi() {
