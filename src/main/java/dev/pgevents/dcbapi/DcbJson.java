@@ -3,7 +3,7 @@ package dev.pgevents.dcbapi;
 import dev.pgevents.http.StrictJson;
 import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.EventQuery;
-import dev.pgevents.eventstore.EventValidationException;
+import dev.pgevents.eventstore.InvalidInputException;
 import dev.pgevents.eventstore.QueryItem;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -80,13 +80,13 @@ public final class DcbJson {
             Set<String> tags = strings(item.get("tags"), at + ".tags", DcbLimits.MAX_TAGS_PER_ITEM, false);
             try {
                 out.add(QueryItem.of(types, tags));
-            } catch (EventValidationException e) {
+            } catch (InvalidInputException e) {
                 throw new DcbBadRequest(at + ": " + e.getMessage());
             }
         }
         try {
             return EventQuery.of(out);
-        } catch (EventValidationException e) {
+        } catch (InvalidInputException e) {
             throw new DcbBadRequest(where + ": " + e.getMessage());
         }
     }

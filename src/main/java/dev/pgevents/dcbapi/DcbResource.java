@@ -6,7 +6,7 @@ import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStoreException;
-import dev.pgevents.eventstore.EventValidationException;
+import dev.pgevents.eventstore.InvalidInputException;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.http.Problem;
@@ -107,7 +107,7 @@ public class DcbResource {
             first = read.nextPage();
         } catch (RuntimeException e) {
             readers.release();
-            if (e instanceof EventValidationException) {
+            if (e instanceof InvalidInputException) {
                 return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
             }
             if (e instanceof EventStoreException) {
@@ -228,7 +228,7 @@ public class DcbResource {
             } catch (AppendConditionFailed e) {
                 conditionFailed = true;
                 break;
-            } catch (EventValidationException e) {
+            } catch (InvalidInputException e) {
                 return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
             } catch (EventStoreException e) {
                 if (!isTransient(e)) {

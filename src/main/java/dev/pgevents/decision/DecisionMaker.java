@@ -8,7 +8,7 @@ import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStream;
-import dev.pgevents.eventstore.InvalidAppendException;
+import dev.pgevents.eventstore.InvalidInputException;
 import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.ReadOptions;
@@ -56,7 +56,7 @@ public final class DecisionMaker {
     /**
      * @param unknownTypes what a state read does with an event of a type no registered class
      *                     carries (another application's, appended over /dcb): FAIL (the decision
-     *                     fails with {@link dev.pgevents.eventstore.UnknownEventTypeException}
+     *                     fails with {@link dev.pgevents.eventstore.UndecodableEventException}
      *                     naming type and position) or SKIP (logged, not folded)
      */
     public DecisionMaker(EventStore store, Transactions transactions, RetryPolicy retryPolicy, UnknownTypePolicy unknownTypes) {
@@ -128,7 +128,7 @@ public final class DecisionMaker {
         List<NewEvent> toAppend = new ArrayList<>(produced.size());
         for (Event e : produced) {
             if (e == null) {
-                throw new InvalidAppendException("decision " + decision.getClass().getSimpleName() + " produced a null event");
+                throw new InvalidInputException("decision " + decision.getClass().getSimpleName() + " produced a null event");
             }
             toAppend.add(NewEvent.of(e, metadata));
         }

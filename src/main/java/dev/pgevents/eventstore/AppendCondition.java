@@ -11,10 +11,10 @@ public record AppendCondition(EventQuery failIfEventsMatch, long after) {
 
     public AppendCondition {
         if (failIfEventsMatch == null) {
-            throw new InvalidAppendException("the condition's query is null");
+            throw new InvalidInputException("the condition's query is null");
         }
         if (after < 0) {
-            throw new InvalidAppendException("the condition's position is negative: " + after);
+            throw new InvalidInputException("the condition's position is negative: " + after);
         }
     }
 

@@ -4,7 +4,7 @@ package dev.pgevents.eventstore;
  * The conflict of a conditional append: an event matching the condition's query was appended
  * after the condition's position. Nothing was appended.
  */
-public class AppendConditionFailed extends EventStoreException {
+public final class AppendConditionFailed extends EventStoreException {
 
     private static final long serialVersionUID = 1L;
 

@@ -42,7 +42,7 @@ public final class EventCodec {
      * carry a payload its class reads, so a foreign writer cannot store what every Java reader
      * would then fail on. Empty for a type no class carries.
      *
-     * @throws InvalidAppendException naming the type and, when the event's constructor refused the
+     * @throws InvalidInputException naming the type and, when the event's constructor refused the
      *                                values, its own message (never Java class names)
      */
     public Optional<Event> decodeToAppend(RawEvent r) {
@@ -54,10 +54,10 @@ public final class EventCodec {
         try {
             event = serializer.deserialize(r.payloadJson(), type.get());
         } catch (RuntimeException e) {
-            throw new InvalidAppendException(invalidPayload(r.type(), type.get(), e), e);
+            throw new InvalidInputException(invalidPayload(r.type(), type.get(), e), e);
         }
         if (event == null) {
-            throw new InvalidAppendException("the payload of a " + r.type() + " event is JSON null");
+            throw new InvalidInputException("the payload of a " + r.type() + " event is JSON null");
         }
         return Optional.of(event);
     }
@@ -95,7 +95,7 @@ public final class EventCodec {
                         new Object[] {raw.type(), raw.position()});
                 return null;
             }
-            throw new UnknownEventTypeException(raw.type(), raw.position());
+            throw UndecodableEventException.unknownType(raw.type(), raw.position());
         }
         Event event;
         Metadata metadata;
@@ -104,10 +104,10 @@ public final class EventCodec {
             metadata = raw.metadata() == null || EMPTY_METADATA.equals(raw.metadata())
                     ? Metadata.empty() : serializer.deserialize(raw.metadata(), Metadata.class);
         } catch (RuntimeException e) {
-            throw new EventDeserializationException(raw.type(), raw.position(), e);
+            throw UndecodableEventException.undeserializable(raw.type(), raw.position(), e);
         }
         if (event == null) {
-            throw new EventDeserializationException(raw.type(), raw.position(),
+            throw UndecodableEventException.undeserializable(raw.type(), raw.position(),
                     new IllegalStateException("payload is JSON null"));
         }
         return new RecordedEvent(raw.position(), raw.eventId(), raw.type(), raw.tags(), event, metadata,
@@ -118,7 +118,7 @@ public final class EventCodec {
         try {
             return serializer.serialize(event);
         } catch (RuntimeException e) {
-            throw new EventSerializationException("cannot serialize " + event.getClass().getName() + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot serialize " + event.getClass().getName() + ": " + e.getMessage(), e);
         }
     }
 
@@ -129,7 +129,7 @@ public final class EventCodec {
         try {
             return serializer.serialize(metadata);
         } catch (RuntimeException e) {
-            throw new EventSerializationException("cannot serialize metadata: " + e.getMessage(), e);
+            throw new InvalidInputException("cannot serialize metadata: " + e.getMessage(), e);
         }
     }
 }

@@ -16,18 +16,18 @@ public record EventQuery(List<QueryItem> items) {
 
     public EventQuery {
         if (items == null) {
-            throw new InvalidQueryException("query items are null");
+            throw new InvalidInputException("query items are null");
         }
         if (items.isEmpty()) {
-            throw new InvalidQueryException("a query needs at least one item (use EventQuery.all() for every event)");
+            throw new InvalidInputException("a query needs at least one item (use EventQuery.all() for every event)");
         }
         if (items.size() > Limits.MAX_QUERY_ITEMS) {
-            throw new InvalidQueryException("a query has " + items.size() + " items, the limit is " + Limits.MAX_QUERY_ITEMS);
+            throw new InvalidInputException("a query has " + items.size() + " items, the limit is " + Limits.MAX_QUERY_ITEMS);
         }
         LinkedHashSet<QueryItem> distinct = new LinkedHashSet<>();
         for (QueryItem item : items) {
             if (item == null) {
-                throw new InvalidQueryException("a query item is null");
+                throw new InvalidInputException("a query item is null");
             }
             distinct.add(item);
         }
@@ -41,14 +41,14 @@ public record EventQuery(List<QueryItem> items) {
 
     public static EventQuery of(QueryItem... items) {
         if (items == null) {
-            throw new InvalidQueryException("query items are null");
+            throw new InvalidInputException("query items are null");
         }
         return new EventQuery(Arrays.asList(items));
     }
 
     public static EventQuery of(Collection<QueryItem> items) {
         if (items == null) {
-            throw new InvalidQueryException("query items are null");
+            throw new InvalidInputException("query items are null");
         }
         return new EventQuery(new ArrayList<>(items));
     }
@@ -66,12 +66,12 @@ public record EventQuery(List<QueryItem> items) {
     /** The union of several queries (at least one). */
     public static EventQuery union(Collection<EventQuery> queries) {
         if (queries == null || queries.isEmpty()) {
-            throw new InvalidQueryException("a union needs at least one query");
+            throw new InvalidInputException("a union needs at least one query");
         }
         List<QueryItem> all = new ArrayList<>();
         for (EventQuery q : queries) {
             if (q == null) {
-                throw new InvalidQueryException("a query of the union is null");
+                throw new InvalidInputException("a query of the union is null");
             }
             if (q.matchesAll()) {
                 return ALL;

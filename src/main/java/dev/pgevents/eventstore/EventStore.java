@@ -24,7 +24,7 @@ public interface EventStore {
      * Appends events given as stored (type and tags as strings, JSON text), by the same statement
      * and lock protocol as {@link #append(List, AppendCondition)}; a null condition appends
      * unconditionally. An event of a type this application registered must carry a payload its
-     * class reads ({@link InvalidAppendException} otherwise); the returned events carry that Java
+     * class reads ({@link InvalidInputException} otherwise); the returned events carry that Java
      * event, or null for types no class describes.
      */
     List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition);

@@ -3,7 +3,7 @@ package dev.pgevents.eventstore;
 import java.sql.SQLException;
 
 /** A database error, with its SQLSTATE. {@link #isTransient()} for deadlocks, serialization failures and lock timeouts. */
-public class EventStoreAccessException extends EventStoreException {
+public final class EventStoreAccessException extends EventStoreException {
 
     private static final long serialVersionUID = 1L;
 

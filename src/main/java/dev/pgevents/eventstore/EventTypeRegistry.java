@@ -47,7 +47,7 @@ public final class EventTypeRegistry {
             String name = typeNameOf(record);
             Class<? extends Event> existing = byName.get(name);
             if (existing != null && existing != record) {
-                throw new InvalidEventTypeException("type name '" + name + "' of " + record.getName()
+                throw new InvalidInputException("type name '" + name + "' of " + record.getName()
                         + " is already taken by " + existing.getName() + " (use @EventType to rename one)");
             }
             TAG_SOURCES.get(record); // fail early on unsupported tag sources
@@ -61,7 +61,7 @@ public final class EventTypeRegistry {
     public String typeName(Class<?> eventClass) {
         String name = byClass.get(eventClass);
         if (name == null) {
-            throw new UnregisteredEventClassException("event class " + eventClass.getName()
+            throw new InvalidInputException("event class " + eventClass.getName()
                     + " is not registered (register it or its sealed family with the EventTypeRegistry)");
         }
         return name;
@@ -89,8 +89,8 @@ public final class EventTypeRegistry {
         String name = annotation != null ? annotation.value() : eventClass.getSimpleName();
         try {
             return Limits.checkType(name);
-        } catch (InvalidEventTypeException e) {
-            throw new InvalidEventTypeException(eventClass.getName() + ": " + e.getMessage());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(eventClass.getName() + ": " + e.getMessage());
         }
     }
 
@@ -98,7 +98,7 @@ public final class EventTypeRegistry {
     @SuppressWarnings("unchecked")
     public static List<Class<? extends Event>> recordsOf(Class<? extends Event> typeOrFamily) {
         if (typeOrFamily == null) {
-            throw new InvalidEventTypeException("event class is null");
+            throw new InvalidInputException("event class is null");
         }
         List<Class<? extends Event>> out = new ArrayList<>();
         if (typeOrFamily.isRecord()) {
@@ -108,7 +108,7 @@ public final class EventTypeRegistry {
                 out.addAll(recordsOf((Class<? extends Event>) sub));
             }
         } else {
-            throw new InvalidEventTypeException(typeOrFamily.getName()
+            throw new InvalidInputException(typeOrFamily.getName()
                     + " is neither a record nor a sealed interface of records");
         }
         return out;
@@ -117,7 +117,7 @@ public final class EventTypeRegistry {
     /** The tags of an event, from its {@link Tag} components and methods: validated, distinct, sorted. */
     public static Set<String> tagsFor(Event event) {
         if (event == null) {
-            throw new InvalidAppendException("event is null");
+            throw new InvalidInputException("event is null");
         }
         SortedSet<String> tags = new TreeSet<>();
         for (TagSource source : TAG_SOURCES.get(event.getClass())) {
@@ -125,12 +125,12 @@ public final class EventTypeRegistry {
             try {
                 value = source.method.invoke(event);
             } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new InvalidTagException("cannot read tag source " + source.describe() + ": " + e);
+                throw new InvalidInputException("cannot read tag source " + source.describe() + ": " + e);
             }
             addTags(tags, source, value, true);
         }
         if (tags.size() > Limits.MAX_TAGS_PER_EVENT) {
-            throw new InvalidTagException(event.getClass().getName() + " yields " + tags.size()
+            throw new InvalidInputException(event.getClass().getName() + " yields " + tags.size()
                     + " tags, the limit is " + Limits.MAX_TAGS_PER_EVENT);
         }
         return Collections.unmodifiableSortedSet(tags);
@@ -138,7 +138,7 @@ public final class EventTypeRegistry {
 
     private static void addTags(Set<String> tags, TagSource source, Object value, boolean top) {
         if (value == null) {
-            throw new InvalidTagException("tag source " + source.describe() + " is null");
+            throw new InvalidInputException("tag source " + source.describe() + " is null");
         }
         if (top && value instanceof Collection<?> c) {
             for (Object element : c) {
@@ -160,17 +160,17 @@ public final class EventTypeRegistry {
         } else if (value instanceof Enum<?> e) {
             text = e.name();
         } else {
-            throw new InvalidTagException("tag source " + source.describe() + " has a value of unsupported type "
+            throw new InvalidInputException("tag source " + source.describe() + " has a value of unsupported type "
                     + value.getClass().getName() + " (String, Number, UUID, Enum, or collections of them)");
         }
         if (text.isEmpty()) {
-            throw new InvalidTagException("tag source " + source.describe() + " is empty");
+            throw new InvalidInputException("tag source " + source.describe() + " is empty");
         }
         String tag = source.prefix + ":" + text;
         try {
             tags.add(Limits.checkTag(tag));
-        } catch (InvalidTagException e) {
-            throw new InvalidTagException("tag source " + source.describe() + ": " + e.getMessage());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException("tag source " + source.describe() + ": " + e.getMessage());
         }
     }
 
@@ -198,7 +198,7 @@ public final class EventTypeRegistry {
                 if (tag != null && !sources.containsKey(m)) {
                     if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())
                             || m.getReturnType() == void.class) {
-                        throw new InvalidTagException("@Tag method " + type.getSimpleName() + "." + m.getName()
+                        throw new InvalidInputException("@Tag method " + type.getSimpleName() + "." + m.getName()
                                 + " must be an instance method without parameters that returns a value");
                     }
                     sources.put(m, source(type, m, tag, m.getName()));

@@ -26,13 +26,13 @@ public final class Limits {
 
     static String checkType(String type) {
         if (type == null) {
-            throw new InvalidEventTypeException("event type name is null");
+            throw new InvalidInputException("event type name is null");
         }
         if (type.isBlank()) {
-            throw new InvalidEventTypeException("event type name is empty");
+            throw new InvalidInputException("event type name is empty");
         }
         if (type.length() > MAX_TYPE_LENGTH) {
-            throw new InvalidEventTypeException("event type name is " + type.length()
+            throw new InvalidInputException("event type name is " + type.length()
                     + " characters long, the limit is " + MAX_TYPE_LENGTH + ": " + type.substring(0, 40) + "...");
         }
         return type;
@@ -40,13 +40,13 @@ public final class Limits {
 
     static String checkTag(String tag) {
         if (tag == null) {
-            throw new InvalidTagException("tag is null");
+            throw new InvalidInputException("tag is null");
         }
         if (tag.isBlank()) {
-            throw new InvalidTagException("tag is empty");
+            throw new InvalidInputException("tag is empty");
         }
         if (tag.length() > MAX_TAG_LENGTH) {
-            throw new InvalidTagException("tag is " + tag.length() + " characters long, the limit is "
+            throw new InvalidInputException("tag is " + tag.length() + " characters long, the limit is "
                     + MAX_TAG_LENGTH + ": " + tag.substring(0, 40) + "...");
         }
         return tag;

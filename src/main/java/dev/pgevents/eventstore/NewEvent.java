@@ -7,10 +7,10 @@ public record NewEvent(UUID eventId, Event event, Metadata metadata) {
 
     public NewEvent {
         if (eventId == null) {
-            throw new InvalidAppendException("event id is null");
+            throw new InvalidInputException("event id is null");
         }
         if (event == null) {
-            throw new InvalidAppendException("event is null");
+            throw new InvalidInputException("event is null");
         }
         if (metadata == null) {
             metadata = Metadata.empty();

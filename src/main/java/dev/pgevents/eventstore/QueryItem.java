@@ -39,12 +39,12 @@ public record QueryItem(Set<String> types, Set<String> tags) {
     @SafeVarargs
     public static QueryItem types(Class<? extends Event>... types) {
         if (types == null) {
-            throw new InvalidQueryException("types is null");
+            throw new InvalidInputException("types is null");
         }
         Set<String> names = new TreeSet<>();
         for (Class<? extends Event> type : types) {
             if (type == null) {
-                throw new InvalidQueryException("a type class is null");
+                throw new InvalidInputException("a type class is null");
             }
             for (Class<? extends Event> record : EventTypeRegistry.recordsOf(type)) {
                 names.add(EventTypeRegistry.typeNameOf(record));
@@ -84,7 +84,7 @@ public record QueryItem(Set<String> types, Set<String> tags) {
 
     private static Set<String> checkedSet(Collection<String> values, String what) {
         if (values == null) {
-            throw new InvalidQueryException(what + " is null");
+            throw new InvalidInputException(what + " is null");
         }
         return new TreeSet<>(checkElements(values, what));
     }
@@ -97,8 +97,8 @@ public record QueryItem(Set<String> types, Set<String> tags) {
                 } else {
                     Limits.checkTag(v);
                 }
-            } catch (EventValidationException e) {
-                throw new InvalidQueryException("query item " + what + ": " + e.getMessage());
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("query item " + what + ": " + e.getMessage());
             }
         }
         return values;
@@ -106,7 +106,7 @@ public record QueryItem(Set<String> types, Set<String> tags) {
 
     private static Set<String> sortedCopy(Set<String> values, String what) {
         if (values == null) {
-            throw new InvalidQueryException(what + " is null");
+            throw new InvalidInputException(what + " is null");
         }
         // TreeSet rejects null elements with an NPE; check first for a typed error.
         checkElements(values, what);

@@ -17,12 +17,12 @@ public record RawEvent(UUID eventId, String type, Set<String> tags, String paylo
 
     public RawEvent {
         if (eventId == null) {
-            throw new InvalidAppendException("event id is null");
+            throw new InvalidInputException("event id is null");
         }
         Limits.checkType(type);
         tags = checkedTags(tags);
         if (payloadJson == null) {
-            throw new InvalidAppendException("payload of a " + type + " event is null");
+            throw new InvalidInputException("payload of a " + type + " event is null");
         }
         if (metadataJson == null) {
             metadataJson = "{}";
@@ -31,10 +31,10 @@ public record RawEvent(UUID eventId, String type, Set<String> tags, String paylo
 
     private static Set<String> checkedTags(Collection<String> tags) {
         if (tags == null) {
-            throw new InvalidTagException("tags are null (use an empty set for none)");
+            throw new InvalidInputException("tags are null (use an empty set for none)");
         }
         if (tags.size() > Limits.MAX_TAGS_PER_EVENT) {
-            throw new InvalidTagException("an event has " + tags.size() + " tags, the limit is " + Limits.MAX_TAGS_PER_EVENT);
+            throw new InvalidInputException("an event has " + tags.size() + " tags, the limit is " + Limits.MAX_TAGS_PER_EVENT);
         }
         Set<String> inOrder = new LinkedHashSet<>(); // stored in the order given, duplicates dropped
         for (String tag : tags) {

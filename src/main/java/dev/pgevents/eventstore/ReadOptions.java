@@ -25,16 +25,16 @@ public record ReadOptions(long from, long to, Direction direction, int limit, Co
 
     public ReadOptions {
         if (from < 0) {
-            throw new InvalidReadOptionsException("from is negative: " + from);
+            throw new InvalidInputException("from is negative: " + from);
         }
         if (to < from) {
-            throw new InvalidReadOptionsException("to (" + to + ") is below from (" + from + ")");
+            throw new InvalidInputException("to (" + to + ") is below from (" + from + ")");
         }
         if (limit < 0) {
-            throw new InvalidReadOptionsException("limit is negative: " + limit);
+            throw new InvalidInputException("limit is negative: " + limit);
         }
         if (direction == null || consistency == null || unknownTypes == null) {
-            throw new InvalidReadOptionsException("direction, consistency and unknownTypes must not be null");
+            throw new InvalidInputException("direction, consistency and unknownTypes must not be null");
         }
     }
 

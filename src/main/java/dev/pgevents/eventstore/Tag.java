@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * {@code v} becomes the tag {@code <prefix>:<v>}. The prefix is {@link #value()}, or the component
  * name when empty. Supported values: String, Number, UUID, Enum (its name), Boolean, Character,
  * and collections or arrays of them (one tag per element). A null value is an
- * {@link InvalidTagException}.
+ * {@link InvalidInputException}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.METHOD})

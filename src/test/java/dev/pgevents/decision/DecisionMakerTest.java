@@ -26,7 +26,7 @@ import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
-import dev.pgevents.eventstore.UnknownEventTypeException;
+import dev.pgevents.eventstore.UndecodableEventException;
 import dev.pgevents.eventstore.UnknownTypePolicy;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.eventstore.Tag;
@@ -174,7 +174,7 @@ class DecisionMakerTest {
         // another application's event on the same entity, e.g. appended over /dcb
         long position = Sql.queryLong(plain, "INSERT INTO es_event (event_id, type, tags, payload)"
                 + " SELECT gen_random_uuid(), 'LegacyAdjusted', ARRAY[?], '{}'" + Sql.PROTOCOL + " RETURNING position", "counter:" + id);
-        UnknownEventTypeException e = assertThrows(UnknownEventTypeException.class, () -> maker.make(new Increase(id, 1)));
+        UndecodableEventException e = assertThrows(UndecodableEventException.class, () -> maker.make(new Increase(id, 1)));
         assertEquals("LegacyAdjusted", e.type());
         assertEquals(position, e.position());
         assertEquals(1, count("counter:" + id, "Increased"), "nothing appended");

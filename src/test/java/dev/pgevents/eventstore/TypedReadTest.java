@@ -58,7 +58,7 @@ class TypedReadTest {
         Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Ghost', '{account:a}', '{}'" + Sql.PROTOCOL);
         Appends.unconditional(store, new Deposited("a", 5));
         long ghost = Sql.queryLong(ds, "SELECT position FROM es_event WHERE type = 'Ghost'");
-        UnknownEventTypeException e = assertThrows(UnknownEventTypeException.class,
+        UndecodableEventException e = assertThrows(UndecodableEventException.class,
                 () -> store.read(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList());
         assertEquals("Ghost", e.type());
         assertEquals(ghost, e.position());
@@ -103,7 +103,7 @@ class TypedReadTest {
         Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Deposited',"
                 + " '{account:a}', '{\"accountId\": \"a\", \"amount\": \"not a number\"}'" + Sql.PROTOCOL);
         long position = Sql.queryLong(ds, "SELECT max(position) FROM es_event");
-        EventDeserializationException e = assertThrows(EventDeserializationException.class,
+        UndecodableEventException e = assertThrows(UndecodableEventException.class,
                 () -> store.read(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList());
         assertEquals("Deposited", e.type());
         assertEquals(position, e.position());

@@ -3,7 +3,7 @@ package dev.pgevents.eventstore.jdbc;
 import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.AppendedEvent;
-import dev.pgevents.eventstore.DuplicateEventIdException;
+import dev.pgevents.eventstore.InvalidInputException;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventQuery;
@@ -12,8 +12,6 @@ import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.EventTypeRegistry;
-import dev.pgevents.eventstore.InvalidAppendException;
-import dev.pgevents.eventstore.InvalidQueryException;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.Limits;
 import dev.pgevents.eventstore.RawEvent;
@@ -134,7 +132,7 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public List<AppendedEvent> append(List<NewEvent> events, AppendCondition condition) {
         if (condition == null) {
-            throw new InvalidAppendException("condition is null (use append(events) for an unconditional append)");
+            throw new InvalidInputException("condition is null (use append(events) for an unconditional append)");
         }
         return appendTyped(events, condition);
     }
@@ -178,11 +176,11 @@ public final class JdbcEventStore implements EventStore {
 
     private static void checkNotEmpty(List<?> events) {
         if (events == null || events.isEmpty()) {
-            throw new InvalidAppendException("nothing to append: the event list is " + (events == null ? "null" : "empty"));
+            throw new InvalidInputException("nothing to append: the event list is " + (events == null ? "null" : "empty"));
         }
         for (Object e : events) { // not contains(null): immutable lists throw on it
             if (e == null) {
-                throw new InvalidAppendException("an event to append is null");
+                throw new InvalidInputException("an event to append is null");
             }
         }
     }
@@ -204,7 +202,7 @@ public final class JdbcEventStore implements EventStore {
             keys.condition(condition.failIfEventsMatch());
         }
         if (keys.size() > Limits.MAX_LOCK_KEYS_PER_APPEND) {
-            throw new InvalidAppendException("the append needs " + keys.size() + " lock keys (distinct types and tags of its"
+            throw new InvalidInputException("the append needs " + keys.size() + " lock keys (distinct types and tags of its"
                     + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
@@ -385,7 +383,7 @@ public final class JdbcEventStore implements EventStore {
 
     private <T> EventStream<T> open(EventQuery query, ReadOptions options, java.util.function.Function<StoredEvent, T> mapper) {
         if (query == null) {
-            throw new InvalidQueryException("query is null");
+            throw new InvalidInputException("query is null");
         }
         if (options == null) {
             options = ReadOptions.defaults();
@@ -479,7 +477,7 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public long safePosition(EventQuery query) {
         if (query == null) {
-            throw new InvalidQueryException("query is null");
+            throw new InvalidInputException("query is null");
         }
         try (Connection c = dataSource.getConnection()) {
             return monotonicSafePosition(c, query, needsLocalTransaction(c));
@@ -588,7 +586,7 @@ public final class JdbcEventStore implements EventStore {
 
     static RuntimeException translate(SQLException e, String what) {
         if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("es_event_event_id_key")) {
-            return new DuplicateEventIdException("an event id of the " + what + " already exists: " + e.getMessage(), e);
+            return new InvalidInputException("an event id of the " + what + " already exists: " + e.getMessage(), e);
         }
         return new EventStoreAccessException(what + " failed", e);
     }

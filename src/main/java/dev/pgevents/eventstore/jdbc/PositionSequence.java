@@ -1,6 +1,5 @@
 package dev.pgevents.eventstore.jdbc;
 
-import dev.pgevents.eventstore.EventStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,19 +19,19 @@ public final class PositionSequence {
     private PositionSequence() {
     }
 
-    /** @throws EventStoreException naming the sequence and the fix when its cache is not 1, or it is missing */
+    /** @throws IllegalStateException naming the sequence and the fix when its cache is not 1, or it is missing */
     public static void check(DataSource dataSource) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT s.seqcache FROM pg_sequence s"
                      + " WHERE s.seqrelid = to_regclass('" + NAME + "')");
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
-                throw new EventStoreException("the event store cannot start: the sequence " + NAME
+                throw new IllegalStateException("the event store cannot start: the sequence " + NAME
                         + " does not exist (the schema migrations did not run)");
             }
             long cache = rs.getLong(1);
             if (cache != 1) {
-                throw new EventStoreException("the event store cannot start: " + NAME + " has CACHE " + cache
+                throw new IllegalStateException("the event store cannot start: " + NAME + " has CACHE " + cache
                         + ", the safe position needs CACHE 1 (it reads the sequence's last value as the highest position"
                         + " handed out); fix: ALTER SEQUENCE " + NAME + " CACHE 1");
             }
