@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.pgevents.eventstore.jdbc.LockKeys;
+import dev.pgevents.eventstore.jdbc.AppendProtocol;
 import dev.pgevents.it.TestEnvironmentExtension;
 import dev.pgevents.testsupport.TestDatabase;
 import jakarta.json.JsonArray;
@@ -214,8 +214,8 @@ class DcbGuaranteesIT {
         String type = p + "D";
         String a = p + "x";
         String b = p + "y";
-        long first = Math.min(LockKeys.hash("tag:" + a), LockKeys.hash("tag:" + b));
-        long second = Math.max(LockKeys.hash("tag:" + a), LockKeys.hash("tag:" + b));
+        long first = Math.min(AppendProtocol.key("tag:" + a), AppendProtocol.key("tag:" + b));
+        long second = Math.max(AppendProtocol.key("tag:" + a), AppendProtocol.key("tag:" + b));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try (Connection other = TestDatabase.server().connect(TestEnvironmentExtension.DATABASE)) {
             other.setAutoCommit(false);
@@ -392,21 +392,8 @@ class DcbGuaranteesIT {
      */
     static long insertHeld(Connection c, String type, String data) throws SQLException {
         c.setAutoCommit(false);
-        Map<Long, Boolean> keys = new LockKeys().writer(type, List.of()).entries();
-        Integer[] hi = new Integer[keys.size()];
-        Integer[] lo = new Integer[keys.size()];
-        Boolean[] exclusive = new Boolean[keys.size()];
-        int i = 0;
-        for (Map.Entry<Long, Boolean> e : keys.entrySet()) {
-            hi[i] = (int) (e.getKey() >>> 32);
-            lo[i] = (int) (long) e.getKey();
-            exclusive[i++] = e.getValue();
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT es_lock_keys(?::int4[], ?::int4[], ?::bool[], true)")) {
-            ps.setArray(1, c.createArrayOf("int4", hi));
-            ps.setArray(2, c.createArrayOf("int4", lo));
-            ps.setArray(3, c.createArrayOf("bool", exclusive));
-            ps.execute();
+        try (var st = c.createStatement()) {
+            st.execute(AppendProtocol.writerLockStatement(List.of(type), List.of()));
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
                 + " VALUES (nextval('es_position_seq'), ?, ?, '{}', ?::jsonb, ?::jsonb) RETURNING position")) {

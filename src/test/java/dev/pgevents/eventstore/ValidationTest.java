@@ -163,15 +163,7 @@ class ValidationTest {
                     refused.getMessage());
             // the protocol in SQL: the writer's shared keys (type, tag, all) and the mark, then the insert
             c.setAutoCommit(false);
-            dev.pgevents.eventstore.jdbc.LockKeys keys = new dev.pgevents.eventstore.jdbc.LockKeys().writer("Opened", Set.of("account:sql"));
-            Integer[] hi = keys.entries().keySet().stream().map(h -> (int) (h >>> 32)).toArray(Integer[]::new);
-            Integer[] lo = keys.entries().keySet().stream().map(h -> (int) (long) h).toArray(Integer[]::new);
-            try (java.sql.PreparedStatement lock = c.prepareStatement("SELECT es_lock_keys(?, ?, ?, true)")) {
-                lock.setArray(1, c.createArrayOf("int4", hi));
-                lock.setArray(2, c.createArrayOf("int4", lo));
-                lock.setArray(3, c.createArrayOf("bool", keys.entries().values().toArray()));
-                lock.execute();
-            }
+            s.execute(dev.pgevents.eventstore.jdbc.AppendProtocol.writerLockStatement(Set.of("Opened"), Set.of("account:sql")));
             s.execute(insert);
             c.commit();
         }

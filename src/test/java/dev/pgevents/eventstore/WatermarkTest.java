@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.pgevents.eventstore.TestEvents.Opened;
+import dev.pgevents.eventstore.jdbc.AppendProtocol;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.eventstore.jdbc.PositionSequence;
 import dev.pgevents.testsupport.EventStoreFixture;
@@ -74,17 +75,16 @@ class WatermarkTest {
             // A writer that read the sequence at 1 and whose mark becomes visible only now: its
             // positions will be above 3 (it draws them after the mark), so 3 is still safe.
             // It writes an Opened event: it holds the shared keys of its type, its tag and "all", then its mark.
-            for (long key : new dev.pgevents.eventstore.jdbc.LockKeys().writer("Opened", java.util.Set.of("account:z"))
-                    .entries().keySet()) {
+            for (String name : List.of("type:Opened", "tag:account:z", "all")) {
+                long key = AppendProtocol.key(name);
                 s.execute("SELECT pg_advisory_xact_lock_shared(" + (int) (key >>> 32) + ", " + (int) key + ")");
             }
-            long all = new dev.pgevents.eventstore.jdbc.LockKeys().condition(EventQuery.all()).entries().keySet()
-                    .iterator().next();
+            long all = AppendProtocol.key("all");
             s.execute("SELECT pg_advisory_xact_lock_shared(1)");
             assertEquals(1, Sql.queryLong(ds, "SELECT es_safe_position()"), "a fresh computation moves back");
             assertEquals(1, Sql.queryLong(ds, "SELECT es_safe_position(ARRAY[" + (int) (all >>> 32) + "], ARRAY["
                     + (int) all + "])"), "for the query too");
-            long type = new dev.pgevents.eventstore.jdbc.LockKeys().condition(opened).entries().keySet().iterator().next();
+            long type = AppendProtocol.key("type:Opened");
             assertEquals(1, Sql.queryLong(ds, "SELECT es_safe_position(ARRAY[" + (int) (type >>> 32) + "], ARRAY["
                     + (int) type + "])"), "and for the type query");
             assertEquals(3, store.safePosition(), "the store's safe position does not");

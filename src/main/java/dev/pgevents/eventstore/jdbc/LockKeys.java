@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * An event matching a condition item carries the item's smallest tag (or one of its types, or is
  * any event), so its writer's shared set and the condition's exclusive set share a key.
  */
-public final class LockKeys {
+final class LockKeys {
 
     public static final String ALL = "all";
 
