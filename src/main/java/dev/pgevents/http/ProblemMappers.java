@@ -1,9 +1,5 @@
 package dev.pgevents.http;
 
-import dev.pgevents.decision.DecisionConflictException;
-import dev.pgevents.decision.DecisionRejected;
-import dev.pgevents.eventstore.EventStoreAccessException;
-import dev.pgevents.readmodel.ReadYourWrites;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -14,7 +10,11 @@ import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Turns every exception that reaches JAX-RS into problem+json, never a stack trace. */
+/**
+ * Turns every exception that reaches JAX-RS into problem+json, never a stack trace: the generic
+ * mappers. Each feature maps its own exceptions in its {@code http} package (this package imports
+ * no feature).
+ */
 public final class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
@@ -70,59 +70,6 @@ public final class ProblemMappers {
         @Override
         public Response toResponse(BadRequestException e) {
             return Problem.of(Response.Status.BAD_REQUEST, e.getMessage()).toResponse();
-        }
-    }
-
-    /** A decision said no: 409, the type names the rule ({@code /problems/<reason>}). */
-    @Provider
-    public static class DecisionRejectedMapper implements ExceptionMapper<DecisionRejected> {
-        @Override
-        public Response toResponse(DecisionRejected e) {
-            return Problem.typed("/problems/" + e.reason(), Response.Status.CONFLICT, "Rule violated", e.getMessage())
-                    .toResponse();
-        }
-    }
-
-    /** Concurrent writers kept winning until the decision maker gave up: 409, safe to retry. */
-    @Provider
-    public static class DecisionConflictMapper implements ExceptionMapper<DecisionConflictException> {
-        @Override
-        public Response toResponse(DecisionConflictException e) {
-            LOG.warning(e.getMessage());
-            return Problem.typed("/problems/conflict", Response.Status.CONFLICT, "Concurrent modification",
-                    "the command conflicted with concurrent changes " + e.attempts() + " times; retry it").toResponse();
-        }
-    }
-
-    /** A read with {@code minPosition} whose read model stayed behind: 503, try again shortly. */
-    @Provider
-    public static class ReadModelBehindMapper implements ExceptionMapper<ReadYourWrites.ReadModelBehind> {
-        @Override
-        public Response toResponse(ReadYourWrites.ReadModelBehind e) {
-            return Response.fromResponse(Problem.typed("/problems/read-model-behind", Response.Status.SERVICE_UNAVAILABLE,
-                    "Read model behind", e.getMessage()).toResponse()).header("Retry-After", 1).build();
-        }
-    }
-
-    /**
-     * PostgreSQL failed or is unreachable under the event store: 503, logged with an incident id;
-     * except a value PostgreSQL refuses to store (SQLSTATE classes 22 and 54): 400.
-     */
-    @Provider
-    public static class EventStoreAccessMapper implements ExceptionMapper<EventStoreAccessException> {
-        @Override
-        public Response toResponse(EventStoreAccessException e) {
-            String state = String.valueOf(e.sqlState());
-            if (state.startsWith("22") || state.startsWith("54")) {
-                // a data exception or "too complex": the request holds a value PostgreSQL cannot store
-                return Problem.of(Response.Status.BAD_REQUEST, "PostgreSQL rejected a value of the request: "
-                        + firstLine(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())).toResponse();
-            }
-            String incident = UUID.randomUUID().toString();
-            LOG.log(Level.WARNING, "Event store unavailable, incident " + incident, e);
-            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
-                    "the event store is not available; incident " + incident + " is in the server log").toResponse())
-                    .header("Retry-After", 1).build();
         }
     }
 
