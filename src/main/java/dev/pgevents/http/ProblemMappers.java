@@ -7,6 +7,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,7 +31,7 @@ public final class ProblemMappers {
         public Response toResponse(WebApplicationException e) {
             Response.StatusType status = e.getResponse().getStatusInfo();
             if (status.getStatusCode() >= 500) {
-                return unexpected(e);
+                return DatabaseOutage.isOutage(e) ? DatabaseOutage.respond(e) : unexpected(e);
             }
             return Problem.of(status, detailOf(e, status)).toResponse();
         }
@@ -37,7 +39,7 @@ public final class ProblemMappers {
         private static String detailOf(WebApplicationException e, Response.StatusType status) {
             Throwable cause = e.getCause();
             if (cause instanceof JsonbException || cause instanceof ProcessingException) {
-                return "the request body is not valid JSON for this resource: " + firstLine(cause.getMessage());
+                return invalidBody(cause);
             }
             String message = e.getMessage();
             // JAX-RS implementations put "HTTP 404 Not Found"-style texts here: say something useful.
@@ -59,9 +61,26 @@ public final class ProblemMappers {
     public static class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
         @Override
         public Response toResponse(JsonbException e) {
-            return Problem.of(Response.Status.BAD_REQUEST,
-                    "the request body is not valid JSON for this resource: " + firstLine(e.getMessage())).toResponse();
+            return Problem.of(Response.Status.BAD_REQUEST, invalidBody(e)).toResponse();
         }
+    }
+
+    /** A JSON property name as a binding error quotes it; anything else is not echoed. */
+    private static final Pattern PROPERTY = Pattern.compile("property '?\"?([A-Za-z_][A-Za-z0-9_]{0,63})'?\"?");
+
+    /**
+     * What was wrong with a body JSON-B could not bind, in the API's words: its messages name Java
+     * types ("class java.lang.Integer"), so only the field they name, if any, is passed on.
+     */
+    static String invalidBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Matcher property = t.getMessage() == null ? null : PROPERTY.matcher(t.getMessage());
+            if (property != null && property.find()) {
+                return "the request body is not valid JSON for this operation: field '" + property.group(1)
+                        + "' does not hold a value of the expected type";
+            }
+        }
+        return "the request body is not valid JSON for this operation";
     }
 
     /** A request field or body that fails validation. */
@@ -73,12 +92,15 @@ public final class ProblemMappers {
         }
     }
 
-    /** Anything else: logged with an incident id that the client gets instead of the trace. */
+    /**
+     * Anything else: a database outage (whatever wraps it) is a 503; the rest is logged with an
+     * incident id that the client gets instead of the trace.
+     */
     @Provider
     public static class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
-            return unexpected(e);
+            return DatabaseOutage.isOutage(e) ? DatabaseOutage.respond(e) : unexpected(e);
         }
     }
 

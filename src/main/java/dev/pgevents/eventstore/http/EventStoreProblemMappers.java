@@ -3,6 +3,7 @@ package dev.pgevents.eventstore.http;
 import static dev.pgevents.http.ProblemMappers.firstLine;
 
 import dev.pgevents.eventstore.EventStoreAccessException;
+import dev.pgevents.http.DatabaseOutage;
 import dev.pgevents.http.Problem;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -20,8 +21,9 @@ public final class EventStoreProblemMappers {
     }
 
     /**
-     * PostgreSQL failed or is unreachable under the event store: 503, logged with an incident id;
-     * except a value PostgreSQL refuses to store (SQLSTATE classes 22 and 54): 400.
+     * PostgreSQL failed under the event store: 503, logged with an incident id; unreachable or out
+     * of connections: 503 logged once per outage ({@link DatabaseOutage}); a value PostgreSQL
+     * refuses to store (SQLSTATE classes 22 and 54): 400.
      */
     @Provider
     public static class EventStoreAccessMapper implements ExceptionMapper<EventStoreAccessException> {
@@ -32,6 +34,9 @@ public final class EventStoreProblemMappers {
                 // a data exception or "too complex": the request holds a value PostgreSQL cannot store
                 return Problem.of(Response.Status.BAD_REQUEST, "PostgreSQL rejected a value of the request: "
                         + firstLine(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())).toResponse();
+            }
+            if (DatabaseOutage.isOutage(e)) {
+                return DatabaseOutage.respond(e);
             }
             String incident = UUID.randomUUID().toString();
             LOG.log(Level.WARNING, "Event store unavailable, incident " + incident, e);
