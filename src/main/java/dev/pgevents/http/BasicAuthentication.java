@@ -36,7 +36,8 @@ public final class BasicAuthentication {
             return false;
         }
         int colon = decoded.indexOf(':');
-        if (colon <= 0) {
+        if (colon <= 0 || decoded.substring(0, colon).chars().anyMatch(Character::isISOControl)) {
+            // a user id with a line break would forge lines in the registry's failed-login message
             return false;
         }
         try {
