@@ -21,12 +21,11 @@ public final class BasicAuthentication {
     /**
      * Logs the request in with the credentials of an {@code Authorization: Basic} header (the
      * container then answers isUserInRole); false when the header is absent or malformed, or the
-     * credentials are wrong. A request already authenticated stays as it is.
+     * credentials are wrong. Only the header counts: an identity the container found elsewhere
+     * (an ambient cookie, which a foreign site's form can make a browser send) is dropped, so a
+     * state-changing request cannot be forged across sites.
      */
     public static boolean login(HttpServletRequest request, String authorization) {
-        if (request.getUserPrincipal() != null) {
-            return true;
-        }
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;
         }
@@ -37,10 +36,14 @@ public final class BasicAuthentication {
             return false;
         }
         int colon = decoded.indexOf(':');
-        if (colon <= 0) {
+        if (colon <= 0 || decoded.substring(0, colon).chars().anyMatch(Character::isISOControl)) {
+            // a user id with a line break would forge lines in the registry's failed-login message
             return false;
         }
         try {
+            if (request.getUserPrincipal() != null) {
+                request.logout();
+            }
             request.login(decoded.substring(0, colon), decoded.substring(colon + 1));
             return request.getUserPrincipal() != null;
         } catch (ServletException e) {

@@ -1,9 +1,5 @@
 package dev.pgevents.http;
 
-import dev.pgevents.decision.DecisionConflictException;
-import dev.pgevents.decision.DecisionRejected;
-import dev.pgevents.eventstore.EventStoreAccessException;
-import dev.pgevents.readmodel.ReadYourWrites;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -11,10 +7,16 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Turns every exception that reaches JAX-RS into problem+json, never a stack trace. */
+/**
+ * Turns every exception that reaches JAX-RS into problem+json, never a stack trace: the generic
+ * mappers. Each feature maps its own exceptions in its {@code http} package (this package imports
+ * no feature).
+ */
 public final class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class.getName());
@@ -29,7 +31,7 @@ public final class ProblemMappers {
         public Response toResponse(WebApplicationException e) {
             Response.StatusType status = e.getResponse().getStatusInfo();
             if (status.getStatusCode() >= 500) {
-                return unexpected(e);
+                return DatabaseOutage.isOutage(e) ? DatabaseOutage.respond(e) : unexpected(e);
             }
             return Problem.of(status, detailOf(e, status)).toResponse();
         }
@@ -37,7 +39,7 @@ public final class ProblemMappers {
         private static String detailOf(WebApplicationException e, Response.StatusType status) {
             Throwable cause = e.getCause();
             if (cause instanceof JsonbException || cause instanceof ProcessingException) {
-                return "the request body is not valid JSON for this resource: " + firstLine(cause.getMessage());
+                return invalidBody(cause);
             }
             String message = e.getMessage();
             // JAX-RS implementations put "HTTP 404 Not Found"-style texts here: say something useful.
@@ -59,9 +61,26 @@ public final class ProblemMappers {
     public static class JsonbExceptionMapper implements ExceptionMapper<JsonbException> {
         @Override
         public Response toResponse(JsonbException e) {
-            return Problem.of(Response.Status.BAD_REQUEST,
-                    "the request body is not valid JSON for this resource: " + firstLine(e.getMessage())).toResponse();
+            return Problem.of(Response.Status.BAD_REQUEST, invalidBody(e)).toResponse();
         }
+    }
+
+    /** A JSON property name as a binding error quotes it; anything else is not echoed. */
+    private static final Pattern PROPERTY = Pattern.compile("property '?\"?([A-Za-z_][A-Za-z0-9_]{0,63})'?\"?");
+
+    /**
+     * What was wrong with a body JSON-B could not bind, in the API's words: its messages name Java
+     * types ("class java.lang.Integer"), so only the field they name, if any, is passed on.
+     */
+    static String invalidBody(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Matcher property = t.getMessage() == null ? null : PROPERTY.matcher(t.getMessage());
+            if (property != null && property.find()) {
+                return "the request body is not valid JSON for this operation: field '" + property.group(1)
+                        + "' does not hold a value of the expected type";
+            }
+        }
+        return "the request body is not valid JSON for this operation";
     }
 
     /** A request field or body that fails validation. */
@@ -73,65 +92,15 @@ public final class ProblemMappers {
         }
     }
 
-    /** A decision said no: 409, the type names the rule ({@code /problems/<reason>}). */
-    @Provider
-    public static class DecisionRejectedMapper implements ExceptionMapper<DecisionRejected> {
-        @Override
-        public Response toResponse(DecisionRejected e) {
-            return Problem.typed("/problems/" + e.reason(), Response.Status.CONFLICT, "Rule violated", e.getMessage())
-                    .toResponse();
-        }
-    }
-
-    /** Concurrent writers kept winning until the decision maker gave up: 409, safe to retry. */
-    @Provider
-    public static class DecisionConflictMapper implements ExceptionMapper<DecisionConflictException> {
-        @Override
-        public Response toResponse(DecisionConflictException e) {
-            LOG.warning(e.getMessage());
-            return Problem.typed("/problems/conflict", Response.Status.CONFLICT, "Concurrent modification",
-                    "the command conflicted with concurrent changes " + e.attempts() + " times; retry it").toResponse();
-        }
-    }
-
-    /** A read with {@code minPosition} whose read model stayed behind: 503, try again shortly. */
-    @Provider
-    public static class ReadModelBehindMapper implements ExceptionMapper<ReadYourWrites.ReadModelBehind> {
-        @Override
-        public Response toResponse(ReadYourWrites.ReadModelBehind e) {
-            return Response.fromResponse(Problem.typed("/problems/read-model-behind", Response.Status.SERVICE_UNAVAILABLE,
-                    "Read model behind", e.getMessage()).toResponse()).header("Retry-After", 1).build();
-        }
-    }
-
     /**
-     * PostgreSQL failed or is unreachable under the event store: 503, logged with an incident id;
-     * except a value PostgreSQL refuses to store (SQLSTATE classes 22 and 54): 400.
+     * Anything else: a database outage (whatever wraps it) is a 503; the rest is logged with an
+     * incident id that the client gets instead of the trace.
      */
-    @Provider
-    public static class EventStoreAccessMapper implements ExceptionMapper<EventStoreAccessException> {
-        @Override
-        public Response toResponse(EventStoreAccessException e) {
-            String state = String.valueOf(e.sqlState());
-            if (state.startsWith("22") || state.startsWith("54")) {
-                // a data exception or "too complex": the request holds a value PostgreSQL cannot store
-                return Problem.of(Response.Status.BAD_REQUEST, "PostgreSQL rejected a value of the request: "
-                        + firstLine(e.getCause() == null ? e.getMessage() : e.getCause().getMessage())).toResponse();
-            }
-            String incident = UUID.randomUUID().toString();
-            LOG.log(Level.WARNING, "Event store unavailable, incident " + incident, e);
-            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
-                    "the event store is not available; incident " + incident + " is in the server log").toResponse())
-                    .header("Retry-After", 1).build();
-        }
-    }
-
-    /** Anything else: logged with an incident id that the client gets instead of the trace. */
     @Provider
     public static class UnexpectedExceptionMapper implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
-            return unexpected(e);
+            return DatabaseOutage.isOutage(e) ? DatabaseOutage.respond(e) : unexpected(e);
         }
     }
 

@@ -2,25 +2,30 @@ package dev.pgevents.decision.cdi;
 
 import dev.pgevents.decision.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
+import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 
 /**
  * {@link Transactions} on JTA: each call runs in a new container transaction (an enclosing one is
- * suspended); it commits on return and rolls back on any exception.
+ * suspended); it commits on return and rolls back on any exception, which is rethrown here,
+ * outside the container's boundary ({@link TransactionBoundary}).
  */
 @ApplicationScoped
 public class JtaTransactions implements Transactions {
 
+    @Inject
+    TransactionBoundary boundary;
+
     @Override
-    @Transactional(value = Transactional.TxType.REQUIRES_NEW, rollbackOn = Exception.class)
     public <T> T inNewTransaction(Callable<T> work) {
-        try {
-            return work.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new TransactionWorkException(e);
+        TransactionBoundary.Outcome<T> outcome = boundary.run(work);
+        Exception failure = outcome.failure();
+        if (failure == null) {
+            return outcome.value();
         }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        throw new TransactionWorkException(failure);
     }
 }
