@@ -1,7 +1,7 @@
 package dev.pgevents.dcbapi;
 
 import dev.pgevents.decision.RetryPolicy;
-import dev.pgevents.decision.Transactions;
+import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreAccessException;

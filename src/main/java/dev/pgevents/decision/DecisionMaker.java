@@ -1,5 +1,6 @@
 package dev.pgevents.decision;
 
+import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.AppendedEvent;

@@ -1,6 +1,6 @@
 package dev.pgevents.listener;
 
-import dev.pgevents.decision.Transactions;
+import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.ReadOptions;

@@ -1,6 +1,6 @@
 package dev.pgevents.testsupport;
 
-import dev.pgevents.decision.Transactions;
+import dev.pgevents.transaction.Transactions;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

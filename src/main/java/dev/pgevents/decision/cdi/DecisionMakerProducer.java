@@ -2,7 +2,7 @@ package dev.pgevents.decision.cdi;
 
 import dev.pgevents.decision.DecisionMaker;
 import dev.pgevents.decision.RetryPolicy;
-import dev.pgevents.decision.Transactions;
+import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.UnknownTypePolicy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package dev.pgevents.listener.cdi;
 
-import dev.pgevents.decision.Transactions;
+import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventStore;

@@ -1,4 +1,4 @@
-package dev.pgevents.decision.cdi;
+package dev.pgevents.transaction.cdi;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package dev.pgevents.decision;
+package dev.pgevents.transaction;
 
 import java.util.concurrent.Callable;
 
@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
  * A transaction boundary: runs the work in a new transaction (suspending any current one),
  * commits when it returns and rolls back when it throws. Runtime exceptions pass unchanged;
  * checked ones arrive wrapped in {@link TransactionWorkException}. In the application it is the
- * JTA bean {@code dev.pgevents.decision.cdi.JtaTransactions}.
+ * JTA bean {@code dev.pgevents.transaction.cdi.JtaTransactions}.
  */
 public interface Transactions {
 

@@ -1,6 +1,6 @@
-package dev.pgevents.decision.cdi;
+package dev.pgevents.transaction.cdi;
 
-import dev.pgevents.decision.Transactions;
+import dev.pgevents.transaction.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
