@@ -1,5 +1,6 @@
 package dev.pgevents.dcbapi;
 
+import dev.pgevents.http.JsonRecords;
 import dev.pgevents.http.StrictJson;
 import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.EventQuery;
@@ -210,7 +211,7 @@ public final class DcbJson {
 
     static JsonObject object(JsonValue value, String where, Set<String> allowed) {
         if (!(value instanceof JsonObject o)) {
-            throw new DcbBadRequest(where + " must be a JSON object, not " + kind(value));
+            throw new DcbBadRequest(where + " must be a JSON object, not " + JsonRecords.kind(value));
         }
         for (String key : o.keySet()) {
             if (!allowed.contains(key)) {
@@ -223,7 +224,7 @@ public final class DcbJson {
 
     static JsonArray array(JsonValue value, String where) {
         if (!(value instanceof JsonArray a)) {
-            throw new DcbBadRequest(where + " must be an array, not " + kind(value));
+            throw new DcbBadRequest(where + " must be an array, not " + JsonRecords.kind(value));
         }
         return a;
     }
@@ -247,7 +248,7 @@ public final class DcbJson {
     /** A type or tag: a non-blank string of at most max characters that PostgreSQL can store. */
     static String text(JsonValue value, String where, int max) {
         if (!(value instanceof JsonString s)) {
-            throw new DcbBadRequest(where + " must be a string, not " + kind(value));
+            throw new DcbBadRequest(where + " must be a string, not " + JsonRecords.kind(value));
         }
         String v = s.getString();
         if (v.isBlank()) {
@@ -270,7 +271,7 @@ public final class DcbJson {
             return null;
         }
         if (!(v instanceof JsonNumber n)) {
-            throw new DcbBadRequest(where + " must be a non-negative integer, not " + kind(v));
+            throw new DcbBadRequest(where + " must be a non-negative integer, not " + JsonRecords.kind(v));
         }
         BigDecimal b = n.bigDecimalValue();
         if (b.signum() != 0 && b.stripTrailingZeros().scale() > 0) {
@@ -283,20 +284,6 @@ public final class DcbJson {
             throw new DcbBadRequest(where + " is too large: " + clip(n.toString()));
         }
         return b.longValueExact();
-    }
-
-    private static String kind(JsonValue v) {
-        if (v == null) {
-            return "absent";
-        }
-        return switch (v.getValueType()) {
-            case OBJECT -> "an object";
-            case ARRAY -> "an array";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case TRUE, FALSE -> "a boolean";
-            case NULL -> "null";
-        };
     }
 
     private static String clip(String s) {

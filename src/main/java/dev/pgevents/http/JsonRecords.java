@@ -128,7 +128,11 @@ public final class JsonRecords {
         throw new IllegalArgumentException(name + " must be " + what + ", not " + kind(json));
     }
 
-    static String kind(JsonValue v) {
+    /** What a JSON value is, in a client's words ("an object", "a number", "absent"...). */
+    public static String kind(JsonValue v) {
+        if (v == null) {
+            return "absent";
+        }
         return switch (v.getValueType()) {
             case OBJECT -> "an object";
             case ARRAY -> "an array";
