@@ -1,8 +1,10 @@
 package dev.pgevents.it;
 
+import dev.pgevents.devdb.KafkaLocator;
 import dev.pgevents.devdb.LibertyVariables;
 import dev.pgevents.devdb.PostgresServer;
 import dev.pgevents.testsupport.TestDatabase;
+import dev.pgevents.testsupport.TestKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,8 @@ import org.jboss.arquillian.core.spi.LoadableExtension;
 /**
  * Before Arquillian starts Liberty: derive the test server from the server Maven created (same
  * configuration, its own name, no deployed applications), locate the test PostgreSQL, give the
- * integration tests a fresh database, and point the test server at it and at its own HTTP port.
+ * integration tests a fresh database, locate or start a Kafka broker, and point the test server at
+ * them and at its own HTTP port.
  */
 public class TestEnvironmentExtension implements LoadableExtension {
 
@@ -36,6 +39,7 @@ public class TestEnvironmentExtension implements LoadableExtension {
             server.recreateDatabase(DATABASE);
             Map<String, String> vars = new LinkedHashMap<>(LibertyVariables.forDatabase(server, DATABASE));
             vars.put("HTTP_PORT", System.getProperty("liberty.it.http.port", "19080"));
+            vars.put(KafkaLocator.VARIABLE, TestKafka.broker().bootstrapServers());
             Path itServer = Path.of(System.getProperty("liberty.server.dir"));
             copyConfiguration(itServer.resolveSibling(System.getProperty("liberty.source.server", "pgevents")), itServer);
             LibertyVariables.write(itServer, "test-environment.xml", "integration tests on " + server, vars);
