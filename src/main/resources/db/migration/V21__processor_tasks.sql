@@ -25,7 +25,8 @@ CREATE TABLE es_task (
     UNIQUE (type, triggering_position)
 );
 
--- what the workers' claim reads: due queued tasks and running ones whose lease may have expired
-CREATE INDEX es_task_claimable ON es_task (type, run_at) WHERE status IN ('QUEUED', 'RUNNING');
+-- what the workers' claims walk, in order: queued tasks by due time, running ones by lease end
+CREATE INDEX es_task_queued ON es_task (type, run_at, task_id) WHERE status = 'QUEUED';
+CREATE INDEX es_task_running ON es_task (type, lease_until) WHERE status = 'RUNNING';
 -- the failed tasks an operator looks at
 CREATE INDEX es_task_failed ON es_task (type, task_id) WHERE status = 'FAILED';

@@ -27,18 +27,30 @@ final class TaskTables {
     }
 
     /**
-     * Claims up to {@code max} tasks of a type: due queued ones and running ones whose lease
-     * expired (their worker died), oldest due first. {@code SKIP LOCKED} lets workers on several
-     * nodes claim at once without waiting for or taking each other's rows; the row lock and the
-     * re-checked condition make sure no task is claimed twice.
+     * Claims up to {@code max} tasks of a type: running ones whose lease expired (their worker
+     * died) first, then due queued ones, oldest due first. {@code SKIP LOCKED} lets workers on
+     * several nodes claim at once without waiting for or taking each other's rows; the row lock and
+     * the re-checked condition make sure no task is claimed twice. Two statements, each walking its
+     * own partial index in order (a volatile time or an OR would make PostgreSQL sort every
+     * queued task of the type on each claim).
      */
     static List<Task> claim(Connection c, String type, int max, String node, long leaseMillis) throws SQLException {
+        List<Task> out = claim(c, "status = 'RUNNING' AND lease_until < now() ORDER BY lease_until",
+                type, max, node, leaseMillis);
+        if (out.size() < max) {
+            out.addAll(claim(c, "status = 'QUEUED' AND run_at <= now() ORDER BY run_at, task_id",
+                    type, max - out.size(), node, leaseMillis));
+        }
+        out.sort((a, b) -> Long.compare(a.id(), b.id()));
+        return out;
+    }
+
+    private static List<Task> claim(Connection c, String claimable, String type, int max, String node, long leaseMillis)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE es_task t SET status = 'RUNNING', claimed_by = ?,"
                 + " attempts = t.attempts + 1, lease_until = clock_timestamp() + ? * interval '1 millisecond'"
-                + " FROM (SELECT task_id FROM es_task WHERE type = ?"
-                + "   AND ((status = 'QUEUED' AND run_at <= clock_timestamp())"
-                + "     OR (status = 'RUNNING' AND lease_until < clock_timestamp()))"
-                + "   ORDER BY run_at, task_id LIMIT ? FOR UPDATE SKIP LOCKED) due"
+                + " FROM (SELECT task_id FROM es_task WHERE type = ? AND " + claimable
+                + "   LIMIT ? FOR UPDATE SKIP LOCKED) due"
                 + " WHERE t.task_id = due.task_id"
                 + " RETURNING t.task_id, t.type, t.arguments::text, t.triggering_position, t.attempts, t.enqueued_at")) {
             ps.setString(1, node);
@@ -52,7 +64,6 @@ final class TaskTables {
                             rs.getTimestamp(6).toInstant()));
                 }
             }
-            out.sort((a, b) -> Long.compare(a.id(), b.id()));
             return out;
         }
     }
