@@ -2,8 +2,9 @@ package dev.pgevents.eventstore;
 
 /**
  * The caller's input cannot be used, whatever the database holds: a type name, tag, query, read
- * option, event class, payload or append the store refuses, or an event id that already exists.
- * The message says what, in the store's terms; nothing was written.
+ * option, event class, payload or append the store refuses. The message says what, in the store's
+ * terms; nothing was written. (An event id that already exists is an
+ * {@link EventStoreAccessException} with SQLSTATE 23505: it conflicts with what is stored.)
  */
 public final class InvalidInputException extends EventStoreException {
 

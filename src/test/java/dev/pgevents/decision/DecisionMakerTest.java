@@ -1,6 +1,5 @@
 package dev.pgevents.decision;
 
-import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,6 +30,7 @@ import dev.pgevents.eventstore.UnknownTypePolicy;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.eventstore.Tag;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.PooledDataSource;
 import dev.pgevents.testsupport.Sql;

@@ -1,6 +1,5 @@
 package dev.pgevents.eventstore;
 
-import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,6 +11,7 @@ import dev.pgevents.eventstore.TestEvents.Deposited;
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.testsupport.AdvisoryLocks;
+import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.PooledDataSource;
 import dev.pgevents.testsupport.Sql;

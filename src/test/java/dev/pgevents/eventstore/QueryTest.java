@@ -1,6 +1,5 @@
 package dev.pgevents.eventstore;
 
-import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +10,7 @@ import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.TestEvents.Transferred;
 import dev.pgevents.eventstore.TestEvents.Untagged;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.Sql;
 import dev.pgevents.testsupport.TestTransactions;

@@ -1,6 +1,5 @@
 package dev.pgevents.eventstore;
 
-import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import dev.pgevents.eventstore.TestEvents.Deposited;
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.TestEvents.Tagged;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.Sql;
 import java.util.List;

@@ -1,13 +1,14 @@
 package dev.pgevents.eventstore;
 
-import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.TestEvents.Race;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.Sql;
 import java.util.ArrayList;
@@ -176,9 +177,11 @@ class ValidationTest {
     void duplicateEventIdsAreTypedAndAppendNothing() {
         UUID id = UUID.randomUUID();
         store.append(List.of(new NewEvent(id, new Race("dup", 1), null)));
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> store.append(List.of(
+        EventStoreAccessException e = assertThrows(EventStoreAccessException.class, () -> store.append(List.of(
                 NewEvent.of(new Race("dup", 2)), new NewEvent(id, new Race("dup", 3), null))));
-        assertTrue(e.getMessage().contains("already exists"));
+        assertTrue(e.getMessage().startsWith("an event id of the append already exists"), e.getMessage());
+        assertEquals("23505", e.sqlState());
+        assertFalse(e.isTransient());
         assertEquals(1, Sql.queryLong(ds, "SELECT count(*) FROM es_event WHERE tags @> '{race:dup}'"));
     }
 }

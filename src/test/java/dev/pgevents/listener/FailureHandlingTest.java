@@ -1,6 +1,5 @@
 package dev.pgevents.listener;
 
-import dev.pgevents.testsupport.Appends;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.listener.ListenerTestEvents.Counted;
 import dev.pgevents.listener.ListenerTestEvents.Poison;
+import dev.pgevents.testsupport.Appends;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,6 +1,5 @@
 package dev.pgevents.listener;
 
-import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import dev.pgevents.eventstore.QueryItem;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.listener.ListenerTestEvents.Counted;
 import dev.pgevents.listener.ListenerTestEvents.Noise;
+import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.TestTransactions;
 import java.sql.Connection;
 import java.util.ArrayList;

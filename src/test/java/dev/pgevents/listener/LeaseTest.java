@@ -1,12 +1,12 @@
 package dev.pgevents.listener;
 
-import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.listener.ListenerTestEvents.Counted;
+import dev.pgevents.testsupport.Appends;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.pgevents.listener;
 
-import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.listener.ListenerTestEvents.Counted;
+import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.TestTransactions;
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -1,6 +1,5 @@
 package dev.pgevents.listener;
 
-import dev.pgevents.testsupport.Appends;
 import static dev.pgevents.listener.ListenerPasses.runUntilCaughtUp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.listener.ListenerTestEvents.Counted;
+import dev.pgevents.testsupport.Appends;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -586,7 +586,8 @@ public final class JdbcEventStore implements EventStore {
 
     static RuntimeException translate(SQLException e, String what) {
         if ("23505".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("es_event_event_id_key")) {
-            return new InvalidInputException("an event id of the " + what + " already exists: " + e.getMessage(), e);
+            // not the caller's input alone: it conflicts with what is stored (SQLSTATE 23505)
+            return EventStoreAccessException.explained("an event id of the " + what + " already exists", e);
         }
         return new EventStoreAccessException(what + " failed", e);
     }
