@@ -21,7 +21,9 @@ public final class BasicAuthentication {
     /** Five failed logins in a minute for one user id or from one address: refused for a minute. */
     private static final LoginThrottle THROTTLE = new LoginThrottle(5, Duration.ofMinutes(1), 10_000, System::nanoTime);
 
-    private static final Logger LOG = Logger.getLogger(BasicAuthentication.class.getName());
+    /** Refused default-password logins: a line when they start, then a count a minute, not a line per request. */
+    private static final OutageLog DEFAULT_PASSWORD_LOG =
+            new OutageLog(Logger.getLogger(BasicAuthentication.class.getName()), "Logins refused", 60_000);
 
     private BasicAuthentication() {
     }
@@ -71,9 +73,9 @@ public final class BasicAuthentication {
             } catch (ServletException e) {
                 // the request is refused whatever: its identity ends with it (no single sign-on cookie)
             }
-            LOG.warning(() -> "Refused a login of user " + LogSafe.text(user) + ": its password is a default one."
+            DEFAULT_PASSWORD_LOG.failed("a login of user " + LogSafe.text(user) + " used a default password."
                     + " Set ADMIN_PASSWORD and EVENTSTORE_PASSWORD (" + DevelopmentMode.PROPERTY + "=true accepts"
-                    + " default passwords on a developer's machine).");
+                    + " default passwords on a developer's machine)");
             return Optional.of(Problem.of(Response.Status.SERVICE_UNAVAILABLE, "this server still has a default"
                     + " password for this user: its operator must set ADMIN_PASSWORD and EVENTSTORE_PASSWORD").toResponse());
         }

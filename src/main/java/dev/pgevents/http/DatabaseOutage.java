@@ -26,7 +26,7 @@ public final class DatabaseOutage {
     public static final int RETRY_AFTER_SECONDS = 1;
 
     private static final Logger LOG = Logger.getLogger(DatabaseOutage.class.getName());
-    private static final OutageLog OUTAGE_LOG = new OutageLog(LOG, 60_000);
+    private static final OutageLog OUTAGE_LOG = new OutageLog(LOG, "Database unavailable", 60_000);
 
     private DatabaseOutage() {
     }

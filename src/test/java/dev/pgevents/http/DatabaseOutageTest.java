@@ -101,7 +101,7 @@ class DatabaseOutageTest {
             public void close() {
             }
         });
-        OutageLog log = new OutageLog(logger, 60_000);
+        OutageLog log = new OutageLog(logger, "Database unavailable", 60_000);
         for (int i = 0; i < 1_000; i++) {
             log.failed("Connection refused");
         }
