@@ -3,6 +3,7 @@ package dev.pgevents.it;
 import dev.pgevents.devdb.KafkaLocator;
 import dev.pgevents.devdb.LibertyVariables;
 import dev.pgevents.devdb.PostgresServer;
+import dev.pgevents.http.DevelopmentMode;
 import dev.pgevents.testsupport.TestDatabase;
 import dev.pgevents.testsupport.TestKafka;
 import java.io.IOException;
@@ -40,6 +41,8 @@ public class TestEnvironmentExtension implements LoadableExtension {
             Map<String, String> vars = new LinkedHashMap<>(LibertyVariables.forDatabase(server, DATABASE));
             vars.put("HTTP_PORT", System.getProperty("liberty.it.http.port", "19080"));
             vars.put(KafkaLocator.VARIABLE, TestKafka.broker().bootstrapServers());
+            // the tests log in as admin/admin: a developer's machine (server variables reach MicroProfile Config)
+            vars.put(DevelopmentMode.PROPERTY, "true");
             Path itServer = Path.of(System.getProperty("liberty.server.dir"));
             copyConfiguration(itServer.resolveSibling(System.getProperty("liberty.source.server", "pgevents")), itServer);
             LibertyVariables.write(itServer, "test-environment.xml", "integration tests on " + server, vars);

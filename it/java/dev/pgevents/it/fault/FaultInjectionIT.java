@@ -64,7 +64,7 @@ class FaultInjectionIT {
         static Scale fromProperties() {
             String name = System.getProperty("fault.scale", "short");
             Scale scale = switch (name) {
-                case "short" -> new Scale(name, 4, 100, 100, 800, List.of(Scenario.KILL_DURING_LOAD, Scenario.KILL_DURING_REBUILD));
+                case "short" -> new Scale(name, 4, 100, 100, 800, List.of(Scenario.values()));
                 case "long" -> new Scale(name, 16, 3000, 3000, 20_000, List.of(Scenario.values()));
                 default -> throw new IllegalArgumentException("fault.scale must be short or long, not " + name);
             };

@@ -52,12 +52,8 @@ public class DcbAccessFilter implements ContainerRequestFilter {
         if (DcbConfig.anonymous()) {
             return;
         }
-        if (!BasicAuthentication.login(servletRequest, request.getHeaderString(HttpHeaders.AUTHORIZATION))) {
-            request.abortWith(BasicAuthentication.unauthorized(
-                    "this API needs HTTP Basic credentials of a user in the role " + DcbConfig.ROLE));
-        } else if (!servletRequest.isUserInRole(DcbConfig.ROLE)) {
-            request.abortWith(BasicAuthentication.forbidden(servletRequest, DcbConfig.ROLE));
-        }
+        BasicAuthentication.refusal(servletRequest, request.getHeaderString(HttpHeaders.AUTHORIZATION), DcbConfig.ROLE,
+                "this API needs HTTP Basic credentials of a user in the role " + DcbConfig.ROLE).ifPresent(request::abortWith);
     }
 
     /**

@@ -10,13 +10,16 @@ import java.util.logging.Logger;
 final class OutageLog {
 
     private final Logger log;
+    private final String what;
     private final long intervalMillis;
     private long lastLine = Long.MIN_VALUE / 2;
     private long lastFailure = Long.MIN_VALUE / 2;
     private long unreported;
 
-    OutageLog(Logger log, long intervalMillis) {
+    /** {@code what}: the failures' name in the summary lines, e.g. "Database unavailable". */
+    OutageLog(Logger log, String what, long intervalMillis) {
         this.log = log;
+        this.what = what;
         this.intervalMillis = intervalMillis;
     }
 
@@ -26,10 +29,10 @@ final class OutageLog {
         lastFailure = now;
         unreported++;
         if (newOutage) {
-            log.warning("Database unavailable, requests answer 503 until it is back: " + reason);
+            log.warning(what + ": requests answer 503 until that changes; " + reason);
         } else if (now - lastLine >= intervalMillis) {
-            log.warning("Database still unavailable: " + unreported + " requests answered 503 in the last "
-                    + (now - lastLine) / 1000 + " s; latest reason: " + reason);
+            log.warning(what + " (continued): " + unreported + " requests answered 503 in the last "
+                    + (now - lastLine) / 1000 + " s; latest: " + reason);
         } else {
             return;
         }

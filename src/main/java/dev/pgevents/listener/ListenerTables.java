@@ -40,14 +40,6 @@ public final class ListenerTables {
         }
     }
 
-    /** A listener stopped on an error (status FAILED): what readiness reports. */
-    public record StoppedListener(String id, long errorPosition, String lastError) {
-
-        /** The error's first line: the exception and its message (the causes follow on later lines). */
-        public String firstErrorLine() {
-            return lastError == null ? null : ErrorText.firstLine(lastError);
-        }
-    }
 
     // ------------------------------------------------------------------------ checkpoint rows
 
@@ -94,15 +86,15 @@ public final class ListenerTables {
         }
     }
 
-    /** The listeners among {@code ids} stopped on an error, by id. */
-    public static List<StoppedListener> stopped(Connection c, List<String> ids) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT listener_id, error_position, last_error FROM es_listener"
+    /** The ids of the listeners among {@code ids} stopped on an error (status FAILED), sorted: what readiness reports. */
+    public static List<String> stopped(Connection c, List<String> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT listener_id FROM es_listener"
                 + " WHERE status = 'FAILED' AND listener_id = ANY (?) ORDER BY listener_id")) {
             ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-            List<StoppedListener> out = new ArrayList<>();
+            List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StoppedListener(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                    out.add(rs.getString(1));
                 }
             }
             return out;

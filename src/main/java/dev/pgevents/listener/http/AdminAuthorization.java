@@ -27,11 +27,7 @@ public class AdminAuthorization implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext context) {
-        if (!BasicAuthentication.login(request, context.getHeaderString(HttpHeaders.AUTHORIZATION))) {
-            context.abortWith(BasicAuthentication.unauthorized("valid HTTP Basic credentials of a user in the role "
-                    + ROLE + " are required"));
-        } else if (!request.isUserInRole(ROLE)) {
-            context.abortWith(BasicAuthentication.forbidden(request, ROLE));
-        }
+        BasicAuthentication.refusal(request, context.getHeaderString(HttpHeaders.AUTHORIZATION), ROLE,
+                "valid HTTP Basic credentials of a user in the role " + ROLE + " are required").ifPresent(context::abortWith);
     }
 }
