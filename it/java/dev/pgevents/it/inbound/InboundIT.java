@@ -10,6 +10,7 @@ import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.inbound.InboundEngine;
 import dev.pgevents.inbound.InboundMessage;
 import dev.pgevents.inbound.cdi.InboundRuntime;
+import dev.pgevents.it.Await;
 import dev.pgevents.it.Deployments;
 import dev.pgevents.it.inbound.support.InboundItConfig;
 import dev.pgevents.it.inbound.support.StockEvents;
@@ -34,7 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -69,6 +69,7 @@ class InboundIT {
     @Deployment
     static WebArchive deployment() {
         return Deployments.application()
+                .addClass(Await.class)
                 .addPackage(StockTranslator.class.getPackage())
                 .addAsResource(new StringAsset(InboundItConfig.class.getName()),
                         "META-INF/services/org.eclipse.microprofile.config.spi.ConfigSource");
@@ -132,7 +133,7 @@ class InboundIT {
             records.add(received(skus.get(i % skus.size()), 1, i));
         }
         produce(records);
-        await("40 messages to become events", Duration.ofSeconds(60),
+        Await.until("40 messages to become events", Duration.ofSeconds(60),
                 () -> skus.stream().mapToInt(s -> events(s).size()).sum() == 40);
         for (String sku : skus) {
             List<Long> sequences = events(sku).stream().map(e -> ((StockReceived) e.event()).sequence()).toList();
@@ -153,7 +154,7 @@ class InboundIT {
         }
         runtime.startConsumer(StockTranslator.NAME);
         produce(List.of(received("apple", 1, 100)));
-        await("the message after the restart", Duration.ofSeconds(60),
+        Await.until("the message after the restart", Duration.ofSeconds(60),
                 () -> events("apple").stream().anyMatch(e -> ((StockReceived) e.event()).sequence() == 100));
         assertEquals(41, skus.stream().mapToInt(s -> events(s).size()).sum(), "no message applied twice");
 
@@ -180,7 +181,7 @@ class InboundIT {
                 message(sku, "{\"kind\":\"received\",\"sku\":\"" + sku + "\"}"),
                 message(sku, "{\"kind\":\"reserve\",\"sku\":\"" + sku + "\",\"quantity\":5}"),
                 received(sku, 2, 1)));
-        await("the good message after three bad ones", Duration.ofSeconds(60), () -> events(sku).size() == 1);
+        Await.until("the good message after three bad ones", Duration.ofSeconds(60), () -> events(sku).size() == 1);
 
         JsonArray parked = json(admin("GET", "api/admin/inbound/parked?translator=" + StockTranslator.NAME)).asJsonArray();
         List<JsonObject> mine = parked.stream().map(v -> v.asJsonObject())
@@ -201,7 +202,7 @@ class InboundIT {
         assertEquals(409, failed.statusCode(), failed.body());
         assertEquals("application/problem+json", failed.headers().firstValue("Content-Type").orElse(""));
         produce(List.of(received(sku, 10, 2)));
-        await("the stock to arrive", Duration.ofSeconds(60), () -> events(sku).size() == 2);
+        Await.until("the stock to arrive", Duration.ofSeconds(60), () -> events(sku).size() == 2);
         HttpResponse<String> retried = admin("POST", "api/admin/inbound/parked/" + rejected.getJsonNumber("id") + "/retry");
         assertEquals(204, retried.statusCode(), retried.body());
         assertEquals(1, events(sku).stream().filter(e -> e.event() instanceof StockReserved).count());
@@ -245,18 +246,4 @@ class InboundIT {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(20); // polling a condition with a deadline, not a race
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.AppendedEvent;
+import dev.pgevents.it.Await;
 import dev.pgevents.it.Deployments;
 import dev.pgevents.it.Http;
 import dev.pgevents.it.listener.support.CounterSummary;
@@ -37,7 +38,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -58,6 +58,7 @@ class ListenerIT {
     @Deployment
     static WebArchive deployment() {
         return Deployments.application()
+                .addClass(Await.class)
                 .addPackage(CounterSummary.class.getPackage())
                 .addClass(Http.class)
                 .addAsResource(new StringAsset(ItConfig.class.getName()),
@@ -79,22 +80,6 @@ class ListenerIT {
     @ArquillianResource
     URL base;
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.onSpinWait();
-            try {
-                Thread.sleep(5); // polling a condition with a deadline, not a race
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     private int events(String counter) {
         return queries.summary(counter).map(CounterSummary::events).orElse(0);
     }
@@ -107,7 +92,7 @@ class ListenerIT {
             long t0 = System.nanoTime();
             last = appender.append(new ItEvents.Added("wake", 10)).get(0).position();
             int expected = i + 1;
-            await("the read model to see event " + expected, Duration.ofSeconds(4), () -> events("wake") == expected);
+            Await.until("the read model to see event " + expected, Duration.ofSeconds(4), () -> events("wake") == expected);
             slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000);
         }
         // five appends in a row, each seen within 1.5 s: a 5 s poll alone could not do that
@@ -127,7 +112,7 @@ class ListenerIT {
                 ps.execute();
             }
             int expected = i + 1;
-            await("a NOTIFY from another node to wake the listener", Duration.ofSeconds(3), () -> events("notify") == expected);
+            Await.until("a NOTIFY from another node to wake the listener", Duration.ofSeconds(3), () -> events("notify") == expected);
         }
     }
 
@@ -148,14 +133,14 @@ class ListenerIT {
     void aResetThroughTheAdminApiClearsAndRebuildsTheReadModel() throws Exception {
         appender.append(new ItEvents.Added("reset", 5));
         appender.append(new ItEvents.Added("reset", 7));
-        await("the read model", Duration.ofSeconds(4), () -> events("reset") == 2);
+        Await.until("the read model", Duration.ofSeconds(4), () -> events("reset") == 2);
         try (Connection c = nonTx.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO it_counter_summary VALUES ('bogus', 1, 1, 0) ON CONFLICT DO NOTHING")) {
             ps.executeUpdate();
         }
         HttpResponse<String> reset = admin("POST", "api/admin/listeners/" + CounterSummaryReadModel.ID + "/reset?position=0");
         assertEquals(200, reset.statusCode(), reset.body());
-        await("the rebuild", Duration.ofSeconds(4), () -> events("reset") == 2 && queries.summary("bogus").isEmpty());
+        Await.until("the rebuild", Duration.ofSeconds(4), () -> events("reset") == 2 && queries.summary("bogus").isEmpty());
         assertEquals(12, queries.summary("reset").orElseThrow().total());
     }
 
@@ -163,7 +148,7 @@ class ListenerIT {
     void aListenerStoppedOnAnErrorTurnsReadinessDownUntilAnOperatorSkipsTheEvent() throws Exception {
         long poisoned = appender.append(new ItEvents.Poisoned("p")).get(0).position();
         ListenerEngine engine = runtime.engine();
-        await("the failing listener to stop", Duration.ofSeconds(10),
+        Await.until("the failing listener to stop", Duration.ofSeconds(10),
                 () -> runtime.admin().info(FailingListener.ID).status() == ListenerStatus.FAILED);
         HttpResponse<String> ready = http().serverRoot().get("health/ready");
         assertEquals(503, ready.statusCode(), ready.body());
@@ -180,7 +165,7 @@ class ListenerIT {
         // retry: the stopped listener runs again and gets the event in order; it fails again and stops again
         HttpResponse<String> retry = admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/" + poisoned + "/retry");
         assertEquals(200, retry.statusCode(), retry.body());
-        await("the retried event to fail and stop the listener again", Duration.ofSeconds(10),
+        Await.until("the retried event to fail and stop the listener again", Duration.ofSeconds(10),
                 () -> runtime.admin().info(FailingListener.ID).status() == ListenerStatus.FAILED
                         && runtime.admin().parked(FailingListener.ID).size() == 1);
         assertEquals(404, admin("POST", "api/admin/listeners/" + FailingListener.ID + "/parked/999999999/retry").statusCode());
@@ -208,7 +193,7 @@ class ListenerIT {
         assertEquals(0, events("paused"));
         HttpResponse<String> resumed = admin("POST", "api/admin/listeners/" + CounterSummaryReadModel.ID + "/resume");
         assertEquals("RUNNING", json(resumed).asJsonObject().getString("status"));
-        await("the resumed listener", Duration.ofSeconds(4), () -> events("paused") == 1);
+        Await.until("the resumed listener", Duration.ofSeconds(4), () -> events("paused") == 1);
     }
 
     @Test
@@ -250,12 +235,12 @@ class ListenerIT {
 
         // beyond the head: the listener would skip every event appended up to that position
         appender.append(new ItEvents.Added("beyond", 1));
-        await("the read model", Duration.ofSeconds(4), () -> events("beyond") == 1);
+        Await.until("the read model", Duration.ofSeconds(4), () -> events("beyond") == 1);
         long head = runtime.admin().info(CounterSummaryReadModel.ID).headPosition();
         assertBadRequest(admin("POST", listener + "/reset?position=" + (head + 1_000_000)), "beyond the head");
         assertTrue(runtime.admin().info(CounterSummaryReadModel.ID).position() <= head, "the checkpoint did not move ahead");
         appender.append(new ItEvents.Added("beyond", 1));
-        await("the next event to reach the read model", Duration.ofSeconds(4), () -> events("beyond") == 2);
+        Await.until("the next event to reach the read model", Duration.ofSeconds(4), () -> events("beyond") == 2);
     }
 
     private static void assertBadRequest(HttpResponse<String> response, String detail) {
@@ -267,7 +252,7 @@ class ListenerIT {
     @Test
     void metricsCountHandledEventsPerListener() {
         appender.append(new ItEvents.Added("metrics", 1));
-        await("the read model", Duration.ofSeconds(4), () -> events("metrics") == 1);
+        Await.until("the read model", Duration.ofSeconds(4), () -> events("metrics") == 1);
         HttpResponse<String> metrics = http().serverRoot().get("metrics?scope=application");
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("pgevents_listener_events_handled_total{listener=\"it-counters\""), metrics.body());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.transaction.Transactions;
+import dev.pgevents.it.Await;
 import dev.pgevents.it.Deployments;
 import dev.pgevents.it.Http;
 import dev.pgevents.it.processor.support.ItTaskHandlers;
@@ -28,7 +29,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -51,6 +51,7 @@ class ProcessorIT {
     @Deployment
     static WebArchive deployment() {
         return Deployments.application()
+                .addClass(Await.class)
                 .addPackage(ItTaskHandlers.class.getPackage())
                 .addClass(Http.class)
                 .addAsResource(new StringAsset(ProcessorItConfig.class.getName()),
@@ -74,21 +75,6 @@ class ProcessorIT {
 
     @ArquillianResource
     URL base;
-
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(5); // polling a condition with a deadline, not a race
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     /** Enqueues in a JTA transaction; returns the task's id. */
     private long enqueue(String type) {
@@ -119,7 +105,7 @@ class ProcessorIT {
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
             long id = enqueue(ItTaskHandlers.ECHO);
-            await("task " + id + " to be done", Duration.ofSeconds(4), () -> status(id) == TaskStatus.DONE);
+            Await.until("task " + id + " to be done", Duration.ofSeconds(4), () -> status(id) == TaskStatus.DONE);
             slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000);
             ItTaskHandlers.Seen seen = echo.seen(id);
             assertNotNull(seen);
@@ -134,7 +120,7 @@ class ProcessorIT {
     @Test
     void aFailingTaskFailsAfterItsAttemptsAndTheAdminApiRetriesAndDeletesIt() {
         long id = enqueue(ItTaskHandlers.FAILING);
-        await("task " + id + " to fail", Duration.ofSeconds(10), () -> status(id) == TaskStatus.FAILED);
+        Await.until("task " + id + " to fail", Duration.ofSeconds(10), () -> status(id) == TaskStatus.FAILED);
         assertEquals(Boolean.TRUE, failing.callbackInTransaction(id), "the callback runs in a transaction");
         TaskInfo failed = runtime.admin().info(id);
         assertEquals(2, failed.attempts());
@@ -151,7 +137,7 @@ class ProcessorIT {
         assertEquals(200, retried.statusCode(), retried.body());
         assertEquals("QUEUED", Http.json(retried).asJsonObject().getString("status"));
         assertEquals(0, Http.json(retried).asJsonObject().getInt("attempts"));
-        await("the retried task to fail again", Duration.ofSeconds(10),
+        Await.until("the retried task to fail again", Duration.ofSeconds(10),
                 () -> status(id) == TaskStatus.FAILED && runtime.admin().info(id).attempts() == 2);
 
         assertEquals(204, admin("DELETE", "api/admin/tasks/" + id).statusCode());
@@ -160,7 +146,7 @@ class ProcessorIT {
         assertEquals("application/problem+json", gone.headers().firstValue("Content-Type").orElse(""));
 
         long done = enqueue(ItTaskHandlers.ECHO);
-        await("task " + done + " to be done", Duration.ofSeconds(4), () -> status(done) == TaskStatus.DONE);
+        Await.until("task " + done + " to be done", Duration.ofSeconds(4), () -> status(done) == TaskStatus.DONE);
         HttpResponse<String> conflict = admin("POST", "api/admin/tasks/" + done + "/retry");
         assertEquals(409, conflict.statusCode(), conflict.body());
         assertEquals("application/problem+json", conflict.headers().firstValue("Content-Type").orElse(""));
@@ -184,7 +170,7 @@ class ProcessorIT {
     @Test
     void metricsPerTaskType() {
         long id = enqueue(ItTaskHandlers.ECHO);
-        await("task " + id + " to be done", Duration.ofSeconds(4), () -> status(id) == TaskStatus.DONE);
+        Await.until("task " + id + " to be done", Duration.ofSeconds(4), () -> status(id) == TaskStatus.DONE);
         HttpResponse<String> metrics = new Http(base).serverRoot().get("metrics?scope=application");
         assertEquals(200, metrics.statusCode());
         String body = metrics.body();
