@@ -243,8 +243,12 @@ public final class EventTypeRegistry {
             try {
                 out = step.upcast(out);
             } catch (RuntimeException e) {
+                // JSON-P reports a missing field as a NullPointerException and a field of another
+                // JSON type as a ClassCastException: their messages name Java classes
+                String why = e instanceof NullPointerException || e instanceof ClassCastException || e.getMessage() == null
+                        ? "a field it reads is missing or of another JSON type" : e.getMessage();
                 throw new InvalidInputException("the upcaster from version " + step.fromVersion() + " of '" + step.type()
-                        + "' failed: " + e.getMessage(), e);
+                        + "' failed: " + why, e);
             }
             if (out == null) {
                 throw new InvalidInputException("the upcaster from version " + step.fromVersion() + " of '" + step.type()
