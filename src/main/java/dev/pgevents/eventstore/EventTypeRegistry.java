@@ -275,8 +275,8 @@ public final class EventTypeRegistry {
         String reads = lowest == highest ? "version " + lowest : "versions " + lowest + " to " + highest;
         return "version " + storedVersion + " of event type '" + storedType + "' is not one this application reads (it reads "
                 + reads + " of '" + storedType + "'" + (r.name().equals(storedType) ? ""
-                : ", renamed to '" + r.name() + "' at version " + (highest + 1)) + "; a higher version was written by a"
-                + " newer release of the application)";
+                : ", renamed to '" + r.name() + "' at version " + (highest + 1))
+                + (storedVersion > highest ? "; a higher version was written by a newer release of the application)" : ")");
     }
 
     /**

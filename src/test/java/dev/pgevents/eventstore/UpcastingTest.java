@@ -196,6 +196,10 @@ class UpcastingTest {
                 new RawEvent(UUID.randomUUID(), "SeatReserved", 4, Set.of("course:" + c), "{}", null)), null));
         assertTrue(newer.getMessage().startsWith("version 4 of event type 'SeatReserved' is not one this application reads"),
                 newer.getMessage());
+        InvalidInputException underOldName = assertThrows(InvalidInputException.class, () -> store.appendRaw(List.of(
+                new RawEvent(UUID.randomUUID(), "SeatReserved", 2, Set.of("course:" + c), "{}", null)), null));
+        assertEquals("version 2 of event type 'SeatReserved' is not one this application reads (it reads version 3 of"
+                + " 'SeatReserved')", underOldName.getMessage(), "version 2 was stored under the old name");
 
         String item = fresh();
         store.appendRaw(List.of(new RawEvent(UUID.randomUUID(), "Priced", 1, Set.of("item:" + item),
