@@ -1,5 +1,8 @@
 package dev.pgevents.it.cart;
 
+import static dev.pgevents.it.cart.support.CartRequests.JSON;
+import static dev.pgevents.it.cart.support.CartRequests.item;
+import static dev.pgevents.it.cart.support.CartRequests.position;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,8 +38,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class CartApiIT {
 
-    private static final String JSON = "application/json";
-
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.application();
@@ -50,11 +51,6 @@ class CartApiIT {
     @BeforeEach
     void setUp() {
         http = new Http(base);
-    }
-
-    static String item(UUID itemId, UUID productId, String price) {
-        return "{\"itemId\":\"" + itemId + "\",\"productId\":\"" + productId + "\",\"description\":\"Tea\","
-                + "\"image\":\"tea.png\",\"price\":" + price + "}";
     }
 
     @Test
@@ -227,11 +223,6 @@ class CartApiIT {
         HttpResponse<String> r = http.get("api/carts/" + cart + "?minPosition=" + minPosition);
         assertEquals(200, r.statusCode(), r.body());
         return Http.json(r).asJsonObject();
-    }
-
-    static long position(HttpResponse<String> r) {
-        return Long.parseLong(r.headers().firstValue("Event-Position").orElseThrow(() -> new AssertionError("no Event-Position: "
-                + r.statusCode() + " " + r.body())));
     }
 
     static void problem(HttpResponse<String> r, int status, String type) {

@@ -1,0 +1,25 @@
+package dev.pgevents.it.cart.support;
+
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+/** Request bodies and answers of the cart API that several tests use. */
+public final class CartRequests {
+
+    public static final String JSON = "application/json";
+
+    private CartRequests() {
+    }
+
+    /** An add-item body; the price as JSON text (a number, or a string in quotes). */
+    public static String item(UUID itemId, UUID productId, String price) {
+        return "{\"itemId\":\"" + itemId + "\",\"productId\":\"" + productId + "\",\"description\":\"Tea\","
+                + "\"image\":\"tea.png\",\"price\":" + price + "}";
+    }
+
+    /** The answer's Event-Position. */
+    public static long position(HttpResponse<String> r) {
+        return Long.parseLong(r.headers().firstValue("Event-Position").orElseThrow(() -> new AssertionError(
+                "no Event-Position: " + r.statusCode() + " " + r.body())));
+    }
+}
