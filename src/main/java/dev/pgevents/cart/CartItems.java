@@ -1,7 +1,6 @@
 package dev.pgevents.cart;
 
 import dev.pgevents.eventstore.EventStore;
-import dev.pgevents.eventstore.ReadOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -31,9 +30,7 @@ public class CartItems {
 
     /** The cart's items now, or empty if the cart does not exist. */
     public Optional<CartItemsView> find(UUID cartId) {
-        CartState[] cart = {CartState.of(cartId)};
-        store.read(cart[0].query(), ReadOptions.defaults(), e -> cart[0] = cart[0].evolve(e));
-        return view(cart[0]);
+        return view(CartState.read(store, cartId));
     }
 
     /** The projection of a folded cart. */

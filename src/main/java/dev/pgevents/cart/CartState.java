@@ -10,6 +10,9 @@ import dev.pgevents.cart.CartEvent.CartSubmitted;
 import dev.pgevents.cart.CartEvent.ItemArchived;
 import dev.pgevents.decision.State;
 import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventStream;
+import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -36,6 +39,18 @@ public record CartState(UUID cartId, boolean exists, CartStatus status, List<Ite
 
     public static CartState of(UUID cartId) {
         return new CartState(cartId, false, CartStatus.OPEN, List.of());
+    }
+
+    /** The cart as the store holds it now, read without the decision's locks (queries, the processor). */
+    public static CartState read(EventStore store, UUID cartId) {
+        CartState cart = of(cartId);
+        try (EventStream<RecordedEvent> events = store.read(cart.query(), ReadOptions.defaults())) {
+            Iterable<RecordedEvent> each = events.stream()::iterator;
+            for (RecordedEvent e : each) {
+                cart = cart.evolve(e);
+            }
+        }
+        return cart;
     }
 
     @Override
