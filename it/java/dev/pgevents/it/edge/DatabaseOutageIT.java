@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pgevents.it.Await;
 import dev.pgevents.it.Deployments;
 import dev.pgevents.it.TestEnvironmentExtension;
 import dev.pgevents.testsupport.TestDatabase;
@@ -95,12 +96,8 @@ class DatabaseOutageIT {
         assertTrue(outageLines >= 1 && outageLines <= 2, "one line per outage, not per request:\n" + logged);
         assertFalse(logged.contains("incident"), "no incident per request during an outage:\n" + logged);
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int status = 0;
-        while (System.nanoTime() < deadline && (status = send(get("api/system")).statusCode()) != 200) {
-            Thread.sleep(200); // polling recovery with a deadline
-        }
-        assertEquals(200, status, "recovered after the outage");
+        Await.until("api/system to answer 200 after the outage", Duration.ofSeconds(30),
+                () -> statusOf("api/system") == 200);
         assertEquals(200, send(get("api/courses")).statusCode());
     }
 
@@ -112,17 +109,15 @@ class DatabaseOutageIT {
             if (refuse) {
                 String sessions = "FROM pg_stat_activity WHERE datname = '" + database + "' AND pid <> pg_backend_pid()";
                 s.execute("SELECT pg_terminate_backend(pid) " + sessions);
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 // termination is a signal: wait until the sessions are gone
-                while (System.nanoTime() < deadline) {
+                Await.until("the IT database's sessions to end", Duration.ofSeconds(10), () -> {
                     try (var rs = s.executeQuery("SELECT count(*) " + sessions)) {
                         rs.next();
-                        if (rs.getLong(1) == 0) {
-                            break;
-                        }
+                        return rs.getLong(1) == 0;
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
                     }
-                    Thread.onSpinWait();
-                }
+                });
             }
         }
     }
@@ -142,6 +137,17 @@ class DatabaseOutageIT {
             request.header("Authorization", a);
         }
         return request.build();
+    }
+
+    private int statusOf(String path) {
+        try {
+            return send(get(path)).statusCode();
+        } catch (IOException e) {
+            return -1; // no answer yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {

@@ -55,6 +55,22 @@ class LogHygieneIT {
     }
 
     @Test
+    void refusedAdminOperationsWriteNoIncidentFiles() throws Exception {
+        String admin = "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
+        Set<String> before = ffdcFiles();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(404, post("api/admin/listeners/no-such-listener/pause", "", admin).statusCode());
+            assertEquals(404, post("api/admin/listeners/course-catalog/parked/1/retry", "", admin).statusCode());
+            assertEquals(404, post("api/admin/listeners/course-catalog/parked/1/skip", "", admin).statusCode());
+            HttpResponse<String> beyond = post("api/admin/listeners/course-catalog/reset?position=999999999", "", admin);
+            assertEquals(400, beyond.statusCode(), beyond.body());
+            assertEquals(404, post("api/admin/tasks/999999999/retry", "", admin).statusCode());
+            assertEquals(404, post("api/admin/inbound/parked/999999999/retry", "", admin).statusCode());
+        }
+        assertEquals(before, ffdcFiles(), "a refused admin operation is a normal outcome, not an FFDC incident");
+    }
+
+    @Test
     void aLineBreakInABasicUserIdForgesNoLogLine() throws Exception {
         Path messages = LOGS.resolve("messages.log");
         long from = Files.size(messages);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventStore;
@@ -13,11 +12,13 @@ import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.QueryItem;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.eventstore.Tag;
+import dev.pgevents.it.Await;
 import dev.pgevents.it.Deployments;
 import dev.pgevents.it.Http;
 import dev.pgevents.listener.EventListener;
 import dev.pgevents.listener.ListenerStatus;
 import dev.pgevents.listener.cdi.ListenerRuntime;
+import dev.pgevents.transaction.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -138,11 +139,8 @@ class ReadinessLeaksIT {
     void aStoppedListenerIsOneWordInReadinessAndItsErrorStaysBehindTheAdminApi() throws Exception {
         long position = transactions.inNewTransaction(() -> store.append(List.of(NewEvent.of(new EdgeEvents.Leaked("x")))))
                 .get(0).position();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (runtime.admin().info(LISTENER).status() != ListenerStatus.FAILED) {
-            assertTrue(System.nanoTime() < deadline, "the leaky listener did not stop");
-            Thread.sleep(20); // polling a condition with a deadline
-        }
+        Await.until("the leaky listener to stop", Duration.ofSeconds(20),
+                () -> runtime.admin().info(LISTENER).status() == ListenerStatus.FAILED);
         Http root = new Http(base).serverRoot();
         HttpResponse<String> ready = root.get("health/ready");
         assertEquals(503, ready.statusCode(), ready.body());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.devdb.LibertyVariables;
+import dev.pgevents.it.Await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -271,11 +272,7 @@ class FaultInjectionIT {
     }
 
     private void awaitHead(long events) {
-        long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
-        while (audit.head() < events) {
-            assertTrue(System.nanoTime() < deadline, "the store did not reach " + events + " events");
-            Waits.pause(Duration.ofMillis(200));
-        }
+        Await.until("the store to reach " + events + " events", PROGRESS_TIMEOUT, () -> audit.head() >= events);
     }
 
     private HttpResponse<String> admin(String method, String path) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.Event;
+import dev.pgevents.it.Await;
 import dev.pgevents.it.Deployments;
 import dev.pgevents.it.listener.support.BenchReadModel;
 import dev.pgevents.it.listener.support.CounterSummary;
@@ -96,11 +97,8 @@ class ListenerBenchmarkIT {
         long start = System.nanoTime();
         runtime.admin().resume(id);
         runtime.wakeAll();
-        long deadline = start + Duration.ofMinutes(5).toNanos();
-        while (runtime.admin().info(id).position() < last) {
-            assertTrue(System.nanoTime() < deadline, "catch-up did not finish within 5 minutes");
-            Thread.sleep(20); // polling a condition with a deadline
-        }
+        long head = last;
+        Await.until("the catch-up", Duration.ofMinutes(5), () -> runtime.admin().info(id).position() >= head);
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(0, before);
         assertEquals(EVENTS, query("SELECT sum(events) FROM it_bench_counter"), "every event applied once");
