@@ -3,12 +3,15 @@ package dev.pgevents.it.cart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pgevents.cart.CartEvent.CartPublicationFailed;
+import dev.pgevents.cart.CartEvent.CartPublished;
 import dev.pgevents.cart.CartEvent.ItemArchived;
 import dev.pgevents.cart.CartPublication;
 import dev.pgevents.cart.Carts;
 import dev.pgevents.cart.CartsWithProducts;
 import dev.pgevents.cart.InventoryTranslator;
 import dev.pgevents.cart.PriceChangeTranslator;
+import dev.pgevents.cart.PublishCart;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.ReadOptions;
@@ -23,8 +26,11 @@ import dev.pgevents.it.cart.support.CartRequests;
 import dev.pgevents.readmodel.ReadYourWrites;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.math.BigDecimal;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
@@ -35,6 +41,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -48,7 +55,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The cart's Kafka side against the real broker, Liberty and PostgreSQL: inventories and price
  * changes arrive as messages; a price change archives the items of open carts only, and a rebuild
- * of the read models archives and publishes nothing again; a poison message is parked once.
+ * of the read models archives and publishes nothing again; a poison message is parked once; a
+ * submitted cart is published on {@code published-carts} once.
  */
 @ExtendWith(ArquillianExtension.class)
 class CartKafkaIT {
@@ -183,6 +191,33 @@ class CartKafkaIT {
         assertEquals("[]", http.get("api/products/" + product + "/carts").body());
         assertEquals(1, tasks(submittedAt), "the rebuild enqueued no second publication");
         assertEquals(1, Http.json(http.get("api/carts/" + submitted)).asJsonObject().getJsonArray("items").size());
+    }
+
+    @Test
+    void aSubmittedCartIsPublishedOnceAndTheReadModelSaysSo() throws Exception {
+        kafka.topics(PublishCart.TOPIC);
+        UUID cart = UUID.randomUUID();
+        UUID tea = UUID.randomUUID();
+        UUID cake = UUID.randomUUID();
+        add(cart, UUID.randomUUID(), tea);
+        assertEquals(201, http.post("api/carts/" + cart + "/items", CartRequests.JSON,
+                CartRequests.item(UUID.randomUUID(), cake, "\"10.5\"")).statusCode());
+        assertEquals(204, http.post("api/carts/" + cart + "/submit", CartRequests.JSON, "").statusCode());
+
+        Await.until("the cart to be published", Duration.ofSeconds(60), () -> "published".equals(
+                Http.json(http.get("api/carts/" + cart)).asJsonObject().getString("status")));
+        List<ConsumerRecord<String, String>> mine = kafka.readAll(PublishCart.TOPIC, Duration.ofSeconds(3)).stream()
+                .filter(r -> cart.toString().equals(r.key())).toList();
+        assertEquals(1, mine.size(), "published exactly once: " + mine);
+        JsonObject message = Json.createReader(new StringReader(mine.get(0).value())).readObject();
+        assertEquals(cart.toString(), message.getString("cartId"));
+        assertEquals(List.of(tea.toString(), cake.toString()), message.getJsonArray("orderedProducts").stream()
+                .map(p -> p.asJsonObject().getString("productId")).toList());
+        assertEquals(new BigDecimal("10.50"), message.getJsonArray("orderedProducts").getJsonObject(1)
+                .getJsonNumber("price").bigDecimalValue());
+        assertEquals(new BigDecimal("11.50"), message.getJsonNumber("totalPrice").bigDecimalValue());
+        assertEquals(1, events(cart).stream().filter(e -> e.event() instanceof CartPublished).count());
+        assertEquals(0, events(cart).stream().filter(e -> e.event() instanceof CartPublicationFailed).count());
     }
 
     private void add(UUID cart, UUID item, UUID product) {
