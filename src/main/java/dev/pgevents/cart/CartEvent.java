@@ -1,6 +1,7 @@
 package dev.pgevents.cart;
 
 import dev.pgevents.eventstore.Event;
+import dev.pgevents.eventstore.EventType;
 import dev.pgevents.eventstore.Tag;
 import java.math.BigDecimal;
 import java.util.List;
@@ -22,7 +23,11 @@ public sealed interface CartEvent extends Event {
         }
     }
 
-    /** An item in the cart; the fingerprint is the server's (a fresh UUID per add). */
+    /**
+     * An item in the cart; the fingerprint is the server's (a fresh UUID per add). Version 2 (book
+     * chapter 28): version 1 had no fingerprint; {@link CartEventTypes#FINGERPRINT_ADDED} reads it.
+     */
+    @EventType(version = 2)
     record CartItemAdded(@Tag("cart") UUID cartId, UUID itemId, @Tag("product") UUID productId, String description,
                          String image, BigDecimal price, String fingerprint) implements CartEvent {
         public CartItemAdded {
