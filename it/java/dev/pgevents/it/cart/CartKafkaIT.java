@@ -171,6 +171,7 @@ class CartKafkaIT {
         long head = lastPosition(open);
         readYourWrites.await(CartsWithProducts.ID, head);
         assertEquals("[]", http.get("api/products/" + product + "/carts").body());
+        readYourWrites.await(CartPublication.LISTENER_ID, submittedAt);
         assertEquals(1, tasks(submittedAt), "the submitted cart's publication was enqueued");
 
         // a reset and rebuild of every cart listener archives nothing again and enqueues nothing again
@@ -204,8 +205,8 @@ class CartKafkaIT {
                 CartRequests.item(UUID.randomUUID(), cake, "\"10.5\"")).statusCode());
         assertEquals(204, http.post("api/carts/" + cart + "/submit", CartRequests.JSON, "").statusCode());
 
-        Await.until("the cart to be published", Duration.ofSeconds(60), () -> "published".equals(
-                Http.json(http.get("api/carts/" + cart)).asJsonObject().getString("status")));
+        Await.until("the cart to be published", Duration.ofSeconds(60),
+                () -> "published".equals(CartRequests.status(http, cart)));
         List<ConsumerRecord<String, String>> mine = kafka.readAll(PublishCart.TOPIC, Duration.ofSeconds(3)).stream()
                 .filter(r -> cart.toString().equals(r.key())).toList();
         assertEquals(1, mine.size(), "published exactly once: " + mine);

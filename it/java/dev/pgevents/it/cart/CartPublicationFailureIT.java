@@ -17,6 +17,7 @@ import dev.pgevents.it.Deployments;
 import dev.pgevents.it.Http;
 import dev.pgevents.it.cart.support.AdminApi;
 import dev.pgevents.it.cart.support.CartItConfig;
+import dev.pgevents.it.cart.support.CartRequests;
 import dev.pgevents.it.cart.support.UnreachableBrokerConfig;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -64,8 +65,8 @@ class CartPublicationFailureIT {
         assertEquals(201, added.statusCode(), added.body());
         assertEquals(204, http.post("api/carts/" + cart + "/submit", JSON, "").statusCode());
 
-        Await.until("the cart to be publication-failed", Duration.ofSeconds(90), () -> "publication-failed".equals(
-                Http.json(http.get("api/carts/" + cart)).asJsonObject().getString("status")));
+        Await.until("the cart to be publication-failed", Duration.ofSeconds(90),
+                () -> "publication-failed".equals(CartRequests.status(http, cart)));
         List<RecordedEvent> events = new ArrayList<>();
         store.read(EventQuery.tagged("cart:" + cart), ReadOptions.defaults(), events::add);
         assertEquals(1, events.stream().filter(e -> e.event() instanceof CartPublicationFailed).count());

@@ -1,5 +1,6 @@
 package dev.pgevents.it.cart.support;
 
+import dev.pgevents.it.Http;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
@@ -15,6 +16,12 @@ public final class CartRequests {
     public static String item(UUID itemId, UUID productId, String price) {
         return "{\"itemId\":\"" + itemId + "\",\"productId\":\"" + productId + "\",\"description\":\"Tea\","
                 + "\"image\":\"tea.png\",\"price\":" + price + "}";
+    }
+
+    /** The cart's status in the read model, or null while the read model has no such cart yet. */
+    public static String status(Http http, UUID cart) {
+        HttpResponse<String> r = http.get("api/carts/" + cart);
+        return r.statusCode() == 200 ? Http.json(r).asJsonObject().getString("status") : null;
     }
 
     /** The answer's Event-Position. */
