@@ -4,6 +4,7 @@ import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.eventstore.StoredEvent;
+import dev.pgevents.listener.cdi.AppendedElsewhere;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -24,9 +25,10 @@ import java.util.logging.Logger;
 
 /**
  * Live subscriptions to the event store over SSE: one {@link SubscriptionEngine} run by one
- * polling thread for every subscriber of this server, woken by each committed append on this node
- * (the store's {@link EventsAppended}, after commit, as the listeners are) and otherwise every
- * {@code poll-interval} (appends on other nodes). No database connection is held between rounds:
+ * polling thread for every subscriber of this server, woken as the listeners are: by each
+ * committed append on this node (the store's {@link EventsAppended}, after commit), by the
+ * LISTEN/NOTIFY of other nodes' appends ({@link AppendedElsewhere}), and otherwise every
+ * {@code poll-interval}. No database connection is held between rounds:
  * an idle subscriber costs its buffer and a heartbeat.
  */
 @ApplicationScoped
@@ -83,6 +85,10 @@ public class EventSubscriptions {
     }
 
     void committed(@Observes(during = TransactionPhase.AFTER_SUCCESS) EventsAppended appended) {
+        wake();
+    }
+
+    void appendedElsewhere(@Observes AppendedElsewhere notified) {
         wake();
     }
 

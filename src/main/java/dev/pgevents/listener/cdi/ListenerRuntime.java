@@ -98,6 +98,9 @@ public class ListenerRuntime {
     @Inject
     jakarta.enterprise.event.Event<ListenerBatchCommitted> batchCommitted;
 
+    @Inject
+    jakarta.enterprise.event.Event<AppendedElsewhere> appendedElsewhere;
+
     private ListenerEngine engine;
     private ListenerAdmin admin;
     @Inject
@@ -223,6 +226,7 @@ public class ListenerRuntime {
 
     private void wakeAllFromElsewhere() {
         wakeAll();
+        appendedElsewhere.fire(new AppendedElsewhere());
     }
 
     private void wake(String id, long delayMillis) {
