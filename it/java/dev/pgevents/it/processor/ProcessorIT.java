@@ -153,6 +153,17 @@ class ProcessorIT {
     }
 
     @Test
+    void doneTasksAreDeletedAfterTheirTypesRetentionAndOthersStay() {
+        long kept = enqueue(ItTaskHandlers.ECHO);
+        Await.until("task " + kept + " to be done", Duration.ofSeconds(4), () -> status(kept) == TaskStatus.DONE);
+        long shortLived = enqueue(ItTaskHandlers.SHORT_LIVED);
+        Await.until("task " + shortLived + " to be done and then deleted (retention 1 s)", Duration.ofSeconds(15),
+                () -> runtime.admin().list(null, ItTaskHandlers.SHORT_LIVED, 1000).stream().noneMatch(t -> t.id() == shortLived));
+        assertEquals(1, echo.seen(kept).task().attempt());
+        assertEquals(TaskStatus.DONE, status(kept), "the default retention (7 days) keeps the other type's done task");
+    }
+
+    @Test
     void theAdminApiIsProtectedAndRefusesBadInputWith400() {
         assertEquals(401, send("GET", "api/admin/tasks", "admin", "wrong").statusCode());
         assertEquals(403, send("GET", "api/admin/tasks", "eventstore", "eventstore").statusCode());

@@ -139,12 +139,16 @@ public final class DcbJson {
     }
 
     static DcbEvent event(JsonValue value, String where) {
-        JsonObject e = object(value, where, Set.of("type", "tags", "data", "id"));
+        JsonObject e = object(value, where, Set.of("type", "version", "tags", "data", "id"));
         JsonValue typeValue = e.get("type");
         if (typeValue == null || typeValue == JsonValue.NULL) {
             throw new DcbBadRequest(where + ".type is required");
         }
         String type = text(typeValue, where + ".type", DcbLimits.MAX_TYPE_LENGTH);
+        Long version = optionalPosition(e, "version", where + ".version");
+        if (version != null && (version < 1 || version > Integer.MAX_VALUE)) {
+            throw new DcbBadRequest(where + ".version must be an integer from 1 to " + Integer.MAX_VALUE + ": " + version);
+        }
         List<String> tags = new ArrayList<>(strings(e.get("tags"), where + ".tags", Integer.MAX_VALUE, false));
         if (tags.size() > DcbLimits.MAX_TAGS_PER_EVENT) {
             throw new DcbBadRequest(where + ".tags has " + tags.size() + " distinct tags, the limit is "
@@ -175,7 +179,8 @@ public final class DcbJson {
             }
         }
         DataCodec.Encoded encoded = DataCodec.encode(data, where + ".data");
-        return new DcbEvent(id, type, List.copyOf(tags), encoded.payload(), encoded.text());
+        return new DcbEvent(id, type, version == null ? null : version.intValue(), List.copyOf(tags), encoded.payload(),
+                encoded.text());
     }
 
     // --------------------------------------------------------------------------------- helpers

@@ -6,6 +6,7 @@ import dev.pgevents.eventstore.AppendConditionFailed;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStoreException;
+import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.InvalidInputException;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.StoredEvent;
@@ -176,6 +177,7 @@ public class DcbResource {
         g.writeStartObject();
         g.write("position", e.position());
         g.write("type", e.type());
+        g.write("version", e.version());
         g.writeStartArray("tags");
         for (String tag : e.tags()) {
             g.write(tag);
@@ -218,7 +220,7 @@ public class DcbResource {
         } catch (DcbBadRequest e) {
             return problem(e);
         }
-        List<RawEvent> events = request.events().stream().map(DcbResource::raw).toList();
+        List<RawEvent> events = request.events().stream().map(e -> raw(e, store.registry())).toList();
         boolean conditionFailed = false;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -275,8 +277,8 @@ public class DcbResource {
     }
 
     /** A text {@code data} is stored as a JSON string, marked in the metadata to read back unchanged. */
-    private static RawEvent raw(DcbEvent e) {
-        return new RawEvent(e.id(), e.type(), new LinkedHashSet<>(e.tags()), e.payload(),
+    private static RawEvent raw(DcbEvent e, EventTypeRegistry registry) {
+        return new RawEvent(e.id(), e.type(), KnownTypes.version(e, registry), new LinkedHashSet<>(e.tags()), e.payload(),
                 e.text() ? DataCodec.TEXT_METADATA : DataCodec.JSON_METADATA);
     }
 

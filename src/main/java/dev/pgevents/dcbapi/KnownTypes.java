@@ -4,6 +4,7 @@ import dev.pgevents.http.StrictJson;
 import dev.pgevents.http.JsonRecords;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventTypeRegistry;
+import dev.pgevents.eventstore.InvalidInputException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
@@ -17,11 +18,23 @@ import java.util.Set;
  * constructor accepts, read strictly ({@link JsonRecords}: JSON-B would read 5 into a String and
  * 1.5 into an int), and the tags the Java side derives from it (a {@code CourseDefined} of course
  * c1 without {@code course:c1} would be invisible to that course's decisions). Checked before the
- * append; events of other types pass unchecked.
+ * append, after the upcasters when the request names an older version of the type; events of
+ * other types pass unchecked.
  */
 final class KnownTypes {
 
     private KnownTypes() {
+    }
+
+    /**
+     * The version an appended event is stored with: the one the request names, else the current
+     * version of an application type (a client that names none sends the current shape), else 1.
+     */
+    static int version(DcbEvent e, EventTypeRegistry registry) {
+        if (e.version() != null) {
+            return e.version();
+        }
+        return registry.classOf(e.type()).map(registry::version).orElse(1);
     }
 
     static void check(List<DcbEvent> events, EventTypeRegistry registry) {
@@ -42,6 +55,14 @@ final class KnownTypes {
         JsonValue payload = StrictJson.read(StrictJson.PARSERS.createParser(new StringReader(e.payload())), where + ".data");
         if (!(payload instanceof JsonObject object)) {
             throw new DcbBadRequest(shape);
+        }
+        int version = version(e, registry);
+        if (version != registry.version(type)) {
+            try {
+                object = registry.upcast(e.type(), version, object);
+            } catch (InvalidInputException unreadable) {
+                throw new DcbBadRequest(where + ": " + unreadable.getMessage());
+            }
         }
         if (!JsonRecords.bindable(type)) {
             return; // the store still checks that the class reads the payload

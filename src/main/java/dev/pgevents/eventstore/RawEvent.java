@@ -11,15 +11,20 @@ import java.util.UUID;
  * JSON text. For boundaries that carry events no Java class describes (the HTTP API); domain code
  * appends typed {@link Event}s.
  *
+ * @param version      the version of the payload's shape (1 and up): for a registered type, the
+ *                     current one or an older one its upcasters read (see {@link EventType#version()})
  * @param metadataJson a JSON object in the shape of {@link Metadata}, or null for none
  */
-public record RawEvent(UUID eventId, String type, Set<String> tags, String payloadJson, String metadataJson) {
+public record RawEvent(UUID eventId, String type, int version, Set<String> tags, String payloadJson, String metadataJson) {
 
     public RawEvent {
         if (eventId == null) {
             throw new InvalidInputException("event id is null");
         }
         Limits.checkType(type);
+        if (version < 1) {
+            throw new InvalidInputException("the version of a " + type + " event is " + version + ": versions start at 1");
+        }
         tags = checkedTags(tags);
         if (payloadJson == null) {
             throw new InvalidInputException("payload of a " + type + " event is null");

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
-/** A stored event as raw JSON (no deserialization): what {@link EventStore#readRaw} returns. */
-public record StoredEvent(long position, UUID eventId, String type, Set<String> tags, String payload,
+/**
+ * A stored event as raw JSON (no deserialization, no upcasting): what {@link EventStore#readRaw}
+ * returns. {@code type} and {@code version} are as stored: an old type name or version stays old.
+ */
+public record StoredEvent(long position, UUID eventId, String type, int version, Set<String> tags, String payload,
                           String metadata, Instant recordedAt) {
 }

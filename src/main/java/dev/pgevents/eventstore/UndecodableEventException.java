@@ -2,8 +2,9 @@ package dev.pgevents.eventstore;
 
 /**
  * A stored event that a typed read cannot turn into its Java event: its type name no registered
- * class carries (see {@link UnknownTypePolicy}), or its payload or metadata does not deserialize
- * into the registered class.
+ * class carries (see {@link UnknownTypePolicy}), its version is not one the application reads (a
+ * newer release wrote it), an upcaster failed on it, or its payload or metadata does not
+ * deserialize into the registered class.
  */
 public final class UndecodableEventException extends EventStoreException {
 
@@ -26,6 +27,17 @@ public final class UndecodableEventException extends EventStoreException {
                 + " (register its class, or read with UnknownTypePolicy.SKIP)", type, position, true, null);
     }
 
+    /**
+     * A registered type name at a version the application does not read: typically written by a
+     * newer release of the application (stored version above the class's current one).
+     *
+     * @param why the versions the application reads, in words
+     */
+    public static UndecodableEventException unknownVersion(String type, int version, long position, String why) {
+        return new UndecodableEventException("event of type '" + type + "' at position " + position + " has version "
+                + version + ", which this application cannot decode: " + why, type, position, false, null);
+    }
+
     /** The payload or metadata does not deserialize into the registered class. */
     public static UndecodableEventException undeserializable(String type, long position, Throwable cause) {
         return new UndecodableEventException("event of type '" + type + "' at position " + position
@@ -40,7 +52,7 @@ public final class UndecodableEventException extends EventStoreException {
         return position;
     }
 
-    /** True when no registered class carries the type, false when the payload did not deserialize. */
+    /** True when no registered class carries the type, false for the other causes. */
     public boolean unknownType() {
         return unknownType;
     }

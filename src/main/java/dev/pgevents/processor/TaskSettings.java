@@ -21,13 +21,14 @@ import java.util.function.Function;
  *   <tr><td>retry.backoff-multiplier</td><td>2.0</td><td>growth per attempt</td></tr>
  *   <tr><td>retry.jitter</td><td>0.2</td><td>each delay is shortened by a random share of up to this much</td></tr>
  *   <tr><td>retry.deadline</td><td>none</td><td>no attempt starts later than this after the enqueue</td></tr>
+ *   <tr><td>retention</td><td>7 days</td><td>DONE tasks are deleted this long after they finished; {@code none} keeps them</td></tr>
  * </table>
  * Durations as in the listener settings: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h},
  * {@code PT5S} or milliseconds.
  */
 public record TaskSettings(boolean enabled, Duration pollInterval, int concurrency, Duration leaseDuration,
                            int maxAttempts, Duration backoffMin, Duration backoffMax, double backoffMultiplier,
-                           double jitter, Optional<Duration> deadline) {
+                           double jitter, Optional<Duration> deadline, Optional<Duration> retention) {
 
     public static final String PREFIX = "pgevents.processor.";
 
@@ -41,11 +42,12 @@ public record TaskSettings(boolean enabled, Duration pollInterval, int concurren
         require(backoffMultiplier >= 1.0, "retry.backoff-multiplier must be >= 1");
         require(jitter >= 0 && jitter <= 1, "retry.jitter must be within 0..1");
         require(deadline.map(d -> d.toMillis() >= 1).orElse(true), "retry.deadline must be positive");
+        require(retention.map(d -> d.toMillis() >= 1).orElse(true), "retention must be positive (or none)");
     }
 
     public static TaskSettings defaults() {
         return new TaskSettings(true, Duration.ofSeconds(1), 4, Duration.ofSeconds(30), 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 2.0, 0.2, Optional.empty());
+                Duration.ofMinutes(5), 2.0, 0.2, Optional.empty(), Optional.of(Duration.ofDays(7)));
     }
 
     /** Resolves the settings of a task type from a property lookup (MicroProfile Config in the application). */
@@ -65,7 +67,9 @@ public record TaskSettings(boolean enabled, Duration pollInterval, int concurren
                 get.apply("retry.backoff-max").map(ListenerSettings::duration).orElse(d.backoffMax),
                 get.apply("retry.backoff-multiplier").map(v -> Double.parseDouble(v.trim())).orElse(d.backoffMultiplier),
                 get.apply("retry.jitter").map(v -> Double.parseDouble(v.trim())).orElse(d.jitter),
-                get.apply("retry.deadline").map(ListenerSettings::duration).or(() -> d.deadline));
+                get.apply("retry.deadline").map(ListenerSettings::duration).or(() -> d.deadline),
+                get.apply("retention").map(v -> v.trim().equalsIgnoreCase("none") ? Optional.<Duration>empty()
+                        : Optional.of(ListenerSettings.duration(v))).orElse(d.retention));
     }
 
     /**

@@ -145,6 +145,21 @@ final class TaskTables {
         }
     }
 
+    /**
+     * Deletes up to {@code limit} DONE tasks of the type that finished more than the retention
+     * ago; rows another transaction holds (an operator, another node's clean-up) are skipped.
+     */
+    static int deleteDone(Connection c, String type, long retentionMillis, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM es_task WHERE task_id IN (SELECT task_id FROM es_task"
+                + " WHERE type = ? AND status = 'DONE' AND finished_at < clock_timestamp() - ? * interval '1 millisecond'"
+                + " LIMIT ? FOR UPDATE SKIP LOCKED)")) {
+            ps.setString(1, type);
+            ps.setLong(2, retentionMillis);
+            ps.setInt(3, limit);
+            return ps.executeUpdate();
+        }
+    }
+
     // ---------------------------------------------------------------------------- admin and gauges
 
     static List<TaskInfo> list(Connection c, TaskStatus status, String type, int limit) throws SQLException {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -36,6 +37,7 @@ import javax.sql.DataSource;
 public final class TaskWorker {
 
     private static final Logger LOG = Logger.getLogger(TaskWorker.class.getName());
+    private static final int DELETE_BATCH = 1000;
 
     /** What became of an attempt. */
     public enum Outcome {
@@ -237,6 +239,27 @@ public final class TaskWorker {
             renewed += inTransaction(c -> TaskTables.renew(c, e.getValue(), node, lease));
         }
         return renewed;
+    }
+
+    /**
+     * Deletes the DONE tasks of this node's types that finished longer ago than their type's
+     * {@code retention}, in batches of {@value #DELETE_BATCH}, each in its own short transaction;
+     * returns how many. Afterwards the same (type, triggering position) can be enqueued again.
+     */
+    public int deleteExpiredDoneTasks() {
+        int deleted = 0;
+        for (String type : handlers.keySet()) {
+            Optional<Duration> retention = settings.apply(type).retention();
+            if (retention.isEmpty()) {
+                continue;
+            }
+            int batch;
+            do {
+                batch = inTransaction(c -> TaskTables.deleteDone(c, type, retention.get().toMillis(), DELETE_BATCH));
+                deleted += batch;
+            } while (batch == DELETE_BATCH);
+        }
+        return deleted;
     }
 
     /** A node that stops hands its running tasks back (due at once for the other nodes). */

@@ -46,6 +46,6 @@ class KnownTypesTest {
     }
 
     private static DcbEvent event(String type, String payload, boolean text, String... tags) {
-        return new DcbEvent(UUID.randomUUID(), type, List.of(tags), payload, text);
+        return new DcbEvent(UUID.randomUUID(), type, null, List.of(tags), payload, text);
     }
 }

@@ -28,7 +28,7 @@ class PagedReadTest {
                 new JsonbEventSerializer());
         List<RawEvent> events = new ArrayList<>();
         for (int i = 0; i < 1_234; i++) {
-            events.add(new RawEvent(UUID.randomUUID(), i % 3 == 0 ? "P" : "Q", Set.of("n:" + i % 2), "{}", "{}"));
+            events.add(new RawEvent(UUID.randomUUID(), i % 3 == 0 ? "P" : "Q", 1, Set.of("n:" + i % 2), "{}", "{}"));
         }
         store.appendRaw(events, null);
     }

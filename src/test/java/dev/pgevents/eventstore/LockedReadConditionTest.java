@@ -272,10 +272,10 @@ class LockedReadConditionTest {
                     + " WHERE statement LIKE '%INSERT INTO es_event%count(*)%'").get(0);
             Sql.exec(c, "SET plan_cache_mode = force_generic_plan");
             String plan = String.join("\n", Sql.queryStrings(c, "EXPLAIN (COSTS OFF) EXECUTE \"" + append + "\""
-                    + "(gen_random_uuid(), 'Deposited', '{account:x}', '{}', '{}', 0, '{account:x}')"));
+                    + "(gen_random_uuid(), 'Deposited', 1, '{account:x}', '{}', '{}', 0, '{account:x}')"));
             Sql.exec(c, "RESET plan_cache_mode");
             assertTrue(plan.contains("Bitmap Index Scan on es_event_tags_idx") && !plan.contains("es_event_pkey")
-                    && plan.contains("Filter: ((\"position\" + 0) > $6)"), plan);
+                    && plan.contains("Filter: ((\"position\" + 0) > $7)"), plan);
         }
     }
 }

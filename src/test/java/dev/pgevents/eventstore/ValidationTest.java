@@ -130,7 +130,7 @@ class ValidationTest {
         assertTrue(edge.getMessage().startsWith("the append needs 129 lock keys"), edge.getMessage());
         assertEquals(128, Limits.MAX_LOCK_KEYS_PER_APPEND);
         List<dev.pgevents.eventstore.RawEvent> rawWide = tooWide.stream().map(e -> new dev.pgevents.eventstore.RawEvent(
-                e.eventId(), "Raw", java.util.Set.of("t:" + e.eventId()), "{}", null)).toList();
+                e.eventId(), "Raw", 1, java.util.Set.of("t:" + e.eventId()), "{}", null)).toList();
         assertThrows(InvalidInputException.class, () -> store.appendRaw(rawWide, null));
         assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM es_event"), "nothing was appended");
         store.append(oneTooMany.subList(1, oneTooMany.size())); // exactly 128 keys
@@ -140,11 +140,11 @@ class ValidationTest {
     @Test
     void aRawPayloadItsEventClassRefusesIsAnInvalidAppendInTheApisWords() {
         InvalidInputException refused = assertThrows(InvalidInputException.class, () -> store.appendRaw(List.of(
-                new RawEvent(UUID.randomUUID(), "Withdrawn", Set.of("account:r"), "{\"accountId\":\"r\",\"amount\":-5}", null)), null));
+                new RawEvent(UUID.randomUUID(), "Withdrawn", 1, Set.of("account:r"), "{\"accountId\":\"r\",\"amount\":-5}", null)), null));
         assertEquals("invalid Withdrawn event: the amount must not be negative: -5", refused.getMessage());
         for (String payload : List.of("{\"accountId\":\"r\",\"amount\":\"five\"}", "[1]", "{\"accountId\":{}}")) {
             InvalidInputException mismatch = assertThrows(InvalidInputException.class, () -> store.appendRaw(List.of(
-                    new RawEvent(UUID.randomUUID(), "Withdrawn", Set.of("account:r"), payload, null)), null));
+                    new RawEvent(UUID.randomUUID(), "Withdrawn", 1, Set.of("account:r"), payload, null)), null));
             assertTrue(mismatch.getMessage().startsWith("the payload of a Withdrawn event does not match")
                     && !mismatch.getMessage().contains("java.") && !mismatch.getMessage().contains("class "), mismatch.getMessage());
         }

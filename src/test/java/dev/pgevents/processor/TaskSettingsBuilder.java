@@ -15,6 +15,7 @@ final class TaskSettingsBuilder {
     private double backoffMultiplier = 2.0;
     private double jitter = 0;
     private Optional<Duration> deadline = Optional.empty();
+    private Optional<Duration> retention = Optional.empty();
 
     TaskSettingsBuilder concurrency(int v) {
         concurrency = v;
@@ -44,8 +45,13 @@ final class TaskSettingsBuilder {
         return this;
     }
 
+    TaskSettingsBuilder retention(Duration v) {
+        retention = Optional.of(v);
+        return this;
+    }
+
     TaskSettings build() {
         return new TaskSettings(true, pollInterval, concurrency, leaseDuration, maxAttempts, backoffMin, backoffMax,
-                backoffMultiplier, jitter, deadline);
+                backoffMultiplier, jitter, deadline, retention);
     }
 }

@@ -13,6 +13,7 @@ public final class ItTaskHandlers {
 
     public static final String ECHO = "it-echo";
     public static final String FAILING = "it-failing";
+    public static final String SHORT_LIVED = "it-short-lived";
 
     private ItTaskHandlers() {
     }
@@ -73,6 +74,21 @@ public final class ItTaskHandlers {
         /** Whether the callback ran in a transaction for the task; null if it has not run. */
         public Boolean callbackInTransaction(long id) {
             return callbackInTransaction.get(id);
+        }
+    }
+
+    /** Completes every task; its done tasks are kept for a second only (see ProcessorItConfig). */
+    @ApplicationScoped
+    public static class ShortLived implements TaskHandler {
+
+        @Override
+        public String type() {
+            return SHORT_LIVED;
+        }
+
+        @Override
+        public void handle(Task task) {
+            // nothing to do: the test looks at what happens to the done task
         }
     }
 }

@@ -6,7 +6,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Processor settings of the test deployment: the echo type polls only every 5 s (so only the
- * after-commit wake-up can make it fast); the failing type fails after 2 quick attempts.
+ * after-commit wake-up can make it fast); the failing type fails after 2 quick attempts; the
+ * short-lived type's done tasks are deleted after 1 s.
  */
 public class ProcessorItConfig implements ConfigSource {
 
@@ -15,7 +16,9 @@ public class ProcessorItConfig implements ConfigSource {
             "pgevents.processor.it-failing.poll-interval", "100ms",
             "pgevents.processor.it-failing.retry.max-attempts", "2",
             "pgevents.processor.it-failing.retry.backoff-min", "20ms",
-            "pgevents.processor.it-failing.retry.backoff-max", "20ms");
+            "pgevents.processor.it-failing.retry.backoff-max", "20ms",
+            "pgevents.processor.it-short-lived.poll-interval", "100ms",
+            "pgevents.processor.it-short-lived.retention", "1s");
 
     @Override
     public Set<String> getPropertyNames() {

@@ -6,6 +6,7 @@ import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.EventTypes;
 import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.eventstore.JsonbEventSerializer;
+import dev.pgevents.eventstore.Upcaster;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Builds the application's {@link EventStore} on the {@code jdbc/pgevents} data source, with a
- * registry holding every {@link EventTypes} contribution (CDI beans of the domain).
+ * registry holding every {@link EventTypes} contribution and every {@link Upcaster} (CDI beans,
+ * or produced ones, of the domain).
  * Each append fires {@link EventsAppended} (see {@link NotifyingEventStore}).
  * Config: {@code pgevents.read.fetch-size} (rows per cursor round trip, default 500),
  * {@code pgevents.store.broad-condition-lock-timeout-ms} (how long a condition on "all" or whole
@@ -37,6 +39,9 @@ public class EventStoreProducer {
     Instance<EventTypes> contributions;
 
     @Inject
+    Instance<Upcaster> upcasters;
+
+    @Inject
     @ConfigProperty(name = "pgevents.read.fetch-size", defaultValue = "500")
     int fetchSize;
 
@@ -48,6 +53,10 @@ public class EventStoreProducer {
     @Singleton
     public EventTypeRegistry registry() {
         EventTypeRegistry registry = new EventTypeRegistry();
+        // upcasters first: registering a class checks its whole chain
+        for (Upcaster upcaster : upcasters) {
+            registry.register(upcaster);
+        }
         for (EventTypes contribution : contributions) {
             contribution.eventTypes().forEach(registry::register);
         }

@@ -198,17 +198,20 @@ public final class JdbcEventStore implements EventStore {
         for (RawEvent r : rows) {
             keys.writer(r.type(), r.tags());
         }
-        if (condition != null) {
-            keys.condition(condition.failIfEventsMatch());
+        // the condition as the stored events carry it: renamed types with their old names
+        AppendCondition checked = condition == null ? null
+                : new AppendCondition(codec.registry().withOldNames(condition.failIfEventsMatch()), condition.after());
+        if (checked != null) {
+            keys.condition(checked.failIfEventsMatch());
         }
         if (keys.size() > Limits.MAX_LOCK_KEYS_PER_APPEND) {
             throw new InvalidInputException("the append needs " + keys.size() + " lock keys (distinct types and tags of its"
                     + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
-        boolean genericCheck = condition != null && tagsOnly(condition.failIfEventsMatch());
+        boolean genericCheck = checked != null && tagsOnly(checked.failIfEventsMatch());
         return inTransaction(c -> {
-            List<Long> positions = execute(c, insertSql(rows, keys, condition, genericCheck, broadConditionLockTimeout.toMillis()),
+            List<Long> positions = execute(c, insertSql(rows, keys, checked, genericCheck, broadConditionLockTimeout.toMillis()),
                     condition != null, condition != null && !genericCheck, rows);
             if (positions == null) {
                 throw new AppendConditionFailed(condition);
@@ -239,17 +242,19 @@ public final class JdbcEventStore implements EventStore {
         }
         if (rows.size() == 1) {
             RawEvent r = rows.get(0);
-            sql.append("INSERT INTO es_event (event_id, type, tags, payload, metadata)"
-                    + " SELECT ?::uuid, ?, ?::text[], ?::jsonb, ?::jsonb");
-            sql.param(r.eventId()).param(r.type()).arrayParam("text", r.tags().toArray(new String[0]))
+            sql.append("INSERT INTO es_event (event_id, type, type_version, tags, payload, metadata)"
+                    + " SELECT ?::uuid, ?, ?::int4, ?::text[], ?::jsonb, ?::jsonb");
+            sql.param(r.eventId()).param(r.type()).param((Object) r.version()).arrayParam("text", r.tags().toArray(new String[0]))
                     .param(r.payloadJson()).param(r.metadataJson());
         } else {
-            sql.append("INSERT INTO es_event (position, event_id, type, tags, payload, metadata)"
-                    + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.tags::text[], e.payload::jsonb, e.metadata::jsonb"
-                    + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                    + " WITH ORDINALITY AS u(event_id, type, tags, payload, metadata, ord) ORDER BY u.ord) e");
+            sql.append("INSERT INTO es_event (position, event_id, type, type_version, tags, payload, metadata)"
+                    + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.type_version, e.tags::text[], e.payload::jsonb,"
+                    + " e.metadata::jsonb"
+                    + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[])"
+                    + " WITH ORDINALITY AS u(event_id, type, type_version, tags, payload, metadata, ord) ORDER BY u.ord) e");
             UUID[] ids = new UUID[rows.size()];
             String[] types = new String[rows.size()];
+            Integer[] versions = new Integer[rows.size()];
             String[] tags = new String[rows.size()];
             String[] payloads = new String[rows.size()];
             String[] metadata = new String[rows.size()];
@@ -257,11 +262,12 @@ public final class JdbcEventStore implements EventStore {
                 RawEvent r = rows.get(i);
                 ids[i] = r.eventId();
                 types[i] = r.type();
+                versions[i] = r.version();
                 tags[i] = arrayLiteral(r.tags());
                 payloads[i] = r.payloadJson();
                 metadata[i] = r.metadataJson();
             }
-            sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("text", tags)
+            sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("int4", versions).arrayParam("text", tags)
                     .arrayParam("text", payloads).arrayParam("text", metadata);
         }
         if (checked != null) {
@@ -381,10 +387,15 @@ public final class JdbcEventStore implements EventStore {
         return open(query, options, raw -> raw);
     }
 
+    /**
+     * @param query the caller's query: the read's append condition is made of it; the SQL, the
+     *              locks and the safe position use it with the old names of renamed types
+     */
     private <T> EventStream<T> open(EventQuery query, ReadOptions options, java.util.function.Function<StoredEvent, T> mapper) {
         if (query == null) {
             throw new InvalidInputException("query is null");
         }
+        EventQuery stored = codec.registry().withOldNames(query);
         if (options == null) {
             options = ReadOptions.defaults();
         }
@@ -401,7 +412,7 @@ public final class JdbcEventStore implements EventStore {
             Long cap = null;
             switch (options.consistency()) {
                 case SAFE -> {
-                    cap = monotonicSafePosition(c, query, local);
+                    cap = monotonicSafePosition(c, stored, local);
                     upper = Math.min(upper, cap);
                 }
                 case LOCKED -> { }
@@ -413,7 +424,7 @@ public final class JdbcEventStore implements EventStore {
                 // One round trip: lock statement, then the read in a statement of its own (a
                 // snapshot taken after the locks). Multi-statement results are buffered by the
                 // driver: LOCKED reads are meant for decision states, not for huge reads.
-                lockStep = new LockKeys().condition(query);
+                lockStep = new LockKeys().condition(stored);
                 sql.append("SELECT ");
                 lockStep.appendTo(sql, false, broadConditionLockTimeout.toMillis());
                 sql.append("; ");
@@ -423,11 +434,11 @@ public final class JdbcEventStore implements EventStore {
             // connection, never re-planned (a decision's read). Types stay visible to the planner:
             // a generic plan made for a common type walks the whole table for a rare one.
             boolean generic = options.from() <= 1 && upper == Long.MAX_VALUE && options.limit() == 0
-                    && query.items().stream().allMatch(i -> i.types().isEmpty() && (!i.tags().isEmpty() || query.matchesAll()));
+                    && stored.items().stream().allMatch(i -> i.types().isEmpty() && (!i.tags().isEmpty() || stored.matchesAll()));
             // Bounds are literals (longs: no injection) and left out when they bound nothing: a
             // generic plan of "position BETWEEN $1 AND $2" guesses 0.5% of the table and walks the
             // primary key filtering tags (100x slower than the tag index, docs/event-store.md).
-            sql.append("SELECT position, event_id, type, tags, payload, metadata, recorded_at FROM es_event e"
+            sql.append("SELECT position, event_id, type, type_version, tags, payload, metadata, recorded_at FROM es_event e"
                     + " WHERE TRUE");
             if (options.from() > 1) {
                 sql.append(" AND e.position >= " + options.from());
@@ -435,7 +446,7 @@ public final class JdbcEventStore implements EventStore {
             if (upper != Long.MAX_VALUE) {
                 sql.append(" AND e.position <= " + upper);
             }
-            sql.predicate("e", query, " AND ", generic);
+            sql.predicate("e", stored, " AND ", generic);
             sql.append(options.direction() == dev.pgevents.eventstore.Direction.FORWARD
                     ? " ORDER BY e.position" : " ORDER BY e.position DESC");
             if (options.limit() > 0) {
@@ -480,7 +491,7 @@ public final class JdbcEventStore implements EventStore {
             throw new InvalidInputException("query is null");
         }
         try (Connection c = dataSource.getConnection()) {
-            return monotonicSafePosition(c, query, needsLocalTransaction(c));
+            return monotonicSafePosition(c, codec.registry().withOldNames(query), needsLocalTransaction(c));
         } catch (SQLException e) {
             throw translate(e, "safe position");
         }

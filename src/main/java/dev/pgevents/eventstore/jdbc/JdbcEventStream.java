@@ -102,7 +102,7 @@ final class JdbcEventStream<T> implements EventStream<T> {
                 return null;
             }
             long position = rs.getLong(1);
-            Array tagArray = rs.getArray(4);
+            Array tagArray = rs.getArray(5);
             Set<String> tags;
             if (tagArray == null) {
                 tags = Set.of();
@@ -110,9 +110,9 @@ final class JdbcEventStream<T> implements EventStream<T> {
                 tags = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList((String[]) tagArray.getArray())));
                 tagArray.free();
             }
-            OffsetDateTime recorded = rs.getObject(7, OffsetDateTime.class);
-            StoredEvent raw = new StoredEvent(position, rs.getObject(2, UUID.class), rs.getString(3), tags,
-                    rs.getString(5), rs.getString(6), recorded == null ? null : recorded.toInstant());
+            OffsetDateTime recorded = rs.getObject(8, OffsetDateTime.class);
+            StoredEvent raw = new StoredEvent(position, rs.getObject(2, UUID.class), rs.getString(3), rs.getInt(4), tags,
+                    rs.getString(6), rs.getString(7), recorded == null ? null : recorded.toInstant());
             count++;
             last = position;
             maxSeen = Math.max(maxSeen, position);

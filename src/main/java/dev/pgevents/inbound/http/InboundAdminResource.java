@@ -1,13 +1,13 @@
 package dev.pgevents.inbound.http;
 
+import dev.pgevents.http.AdminAuthorization;
+import dev.pgevents.http.AdminOnly;
 import dev.pgevents.http.Problem;
 import dev.pgevents.inbound.ParkedMessage;
 import dev.pgevents.inbound.ParkedMessageNotFoundException;
 import dev.pgevents.inbound.RetryFailedException;
 import dev.pgevents.inbound.cdi.InboundRuntime;
 import dev.pgevents.inbound.cdi.TranslatorInfo;
-import dev.pgevents.listener.http.AdminAuthorization;
-import dev.pgevents.listener.http.AdminOnly;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

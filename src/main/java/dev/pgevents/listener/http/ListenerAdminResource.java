@@ -1,5 +1,7 @@
 package dev.pgevents.listener.http;
 
+import dev.pgevents.http.AdminAuthorization;
+import dev.pgevents.http.AdminOnly;
 import dev.pgevents.http.Problem;
 import dev.pgevents.listener.ListenerAdmin;
 import dev.pgevents.listener.ListenerInfo;

@@ -23,6 +23,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,6 +52,9 @@ public class ProcessorRuntime {
     private static final Logger LOG = Logger.getLogger(ProcessorRuntime.class.getName());
     private static final String POLL = "poll:";
     private static final String RENEW = "renew";
+    private static final String CLEAN_UP = "clean-up";
+    private static final long CLEAN_UP_MIN_MILLIS = 1_000;
+    private static final long CLEAN_UP_MAX_MILLIS = 600_000;
 
     @Resource
     TimerService timerService;
@@ -86,6 +90,7 @@ public class ProcessorRuntime {
         admin = new TaskAdmin(worker);
         running = true;
         long shortestLease = Long.MAX_VALUE;
+        long shortestRetention = Long.MAX_VALUE;
         for (TaskHandler handler : handlers) {
             TaskSettings s = settings(handler.type());
             if (!s.enabled()) {
@@ -96,6 +101,7 @@ public class ProcessorRuntime {
             wakePending.put(handler.type(), new AtomicBoolean());
             errorsLogged.put(handler.type(), new AtomicLong());
             shortestLease = Math.min(shortestLease, s.leaseDuration().toMillis());
+            shortestRetention = Math.min(shortestRetention, s.retention().map(Duration::toMillis).orElse(Long.MAX_VALUE));
             long interval = s.pollInterval().toMillis();
             timerService.createIntervalTimer(Math.min(interval, 200), interval, new TimerConfig(POLL + handler.type(), false));
             LOG.info(() -> "tasks of type " + handler.type() + " run on node " + node + ", concurrency "
@@ -105,6 +111,11 @@ public class ProcessorRuntime {
         if (!wakePending.isEmpty()) {
             long renew = Math.max(50, shortestLease / 3);
             timerService.createIntervalTimer(renew, renew, new TimerConfig(RENEW, false));
+        }
+        if (shortestRetention < Long.MAX_VALUE) {
+            // done tasks are deleted at most a quarter of their retention late (and at most every second)
+            long every = Math.max(CLEAN_UP_MIN_MILLIS, Math.min(CLEAN_UP_MAX_MILLIS, shortestRetention / 4));
+            timerService.createIntervalTimer(every, every, new TimerConfig(CLEAN_UP, false));
         }
     }
 
@@ -163,6 +174,13 @@ public class ProcessorRuntime {
                 worker.renewLeases();
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "lease renewal failed (tried again at the next tick): {0}", e.toString());
+            }
+        } else if (info.equals(CLEAN_UP)) {
+            try {
+                int deleted = worker.deleteExpiredDoneTasks();
+                LOG.fine(() -> deleted + " done tasks past their retention deleted");
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "clean-up of done tasks failed (tried again at the next tick): {0}", e.toString());
             }
         } else if (info.startsWith(POLL)) {
             poll(info.substring(POLL.length()));

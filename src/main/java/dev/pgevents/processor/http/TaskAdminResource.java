@@ -1,8 +1,8 @@
 package dev.pgevents.processor.http;
 
+import dev.pgevents.http.AdminAuthorization;
+import dev.pgevents.http.AdminOnly;
 import dev.pgevents.http.Problem;
-import dev.pgevents.listener.http.AdminAuthorization;
-import dev.pgevents.listener.http.AdminOnly;
 import dev.pgevents.processor.TaskAdmin;
 import dev.pgevents.processor.TaskInfo;
 import dev.pgevents.processor.TaskNotFoundException;

@@ -1,4 +1,4 @@
-package dev.pgevents.listener.http;
+package dev.pgevents.http;
 
 import jakarta.ws.rs.NameBinding;
 import java.lang.annotation.ElementType;

@@ -1,6 +1,5 @@
-package dev.pgevents.listener.http;
+package dev.pgevents.http;
 
-import dev.pgevents.http.BasicAuthentication;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
