@@ -171,7 +171,7 @@ class SubscriptionBenchmarkIT {
     private static void append(URI root, String type, int n) throws IOException, InterruptedException {
         StringBuilder body = new StringBuilder("{\"events\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"tags\":[\"n:").append(i)
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"tags\":[\"n:").append(i % 50)
                     .append("\"],\"data\":\"{\\\"n\\\":").append(i).append("}\"}");
         }
         body.append("]}");
