@@ -95,6 +95,12 @@ public class ListenerRuntime {
     @Inject
     ListenerMetrics metrics;
 
+    @Inject
+    jakarta.enterprise.event.Event<ListenerBatchCommitted> batchCommitted;
+
+    @Inject
+    jakarta.enterprise.event.Event<AppendedElsewhere> appendedElsewhere;
+
     private ListenerEngine engine;
     private ListenerAdmin admin;
     @Inject
@@ -122,7 +128,8 @@ public class ListenerRuntime {
         // The engine reads raw events and decodes each with the store's codec: a failing decode is
         // that event's failure, not the batch's.
         engine = new ListenerEngine(node, transactions, dataSource, store, codec::decode,
-                id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)), metrics);
+                id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)),
+                new CommittedBatches(metrics, batchCommitted));
         admin = new ListenerAdmin(engine);
         running = true;
         for (EventListener listener : listeners) {
@@ -219,6 +226,7 @@ public class ListenerRuntime {
 
     private void wakeAllFromElsewhere() {
         wakeAll();
+        appendedElsewhere.fire(new AppendedElsewhere());
     }
 
     private void wake(String id, long delayMillis) {
