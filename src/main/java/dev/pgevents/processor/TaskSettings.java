@@ -21,7 +21,7 @@ import java.util.function.Function;
  *   <tr><td>retry.backoff-multiplier</td><td>2.0</td><td>growth per attempt</td></tr>
  *   <tr><td>retry.jitter</td><td>0.2</td><td>each delay is shortened by a random share of up to this much</td></tr>
  *   <tr><td>retry.deadline</td><td>none</td><td>no attempt starts later than this after the enqueue</td></tr>
- *   <tr><td>retention</td><td>7 days</td><td>DONE tasks are deleted this long after they finished; {@code none} keeps them</td></tr>
+ *   <tr><td>retention</td><td>none</td><td>DONE tasks are deleted this long after they finished; {@code none} keeps them (the default: a deleted task's (type, position) can be enqueued again by a replay)</td></tr>
  * </table>
  * Durations as in the listener settings: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h},
  * {@code PT5S} or milliseconds.
@@ -47,7 +47,7 @@ public record TaskSettings(boolean enabled, Duration pollInterval, int concurren
 
     public static TaskSettings defaults() {
         return new TaskSettings(true, Duration.ofSeconds(1), 4, Duration.ofSeconds(30), 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 2.0, 0.2, Optional.empty(), Optional.of(Duration.ofDays(7)));
+                Duration.ofMinutes(5), 2.0, 0.2, Optional.empty(), Optional.empty());
     }
 
     /** Resolves the settings of a task type from a property lookup (MicroProfile Config in the application). */
