@@ -1,6 +1,6 @@
 package dev.pgevents.processor;
 
-import dev.pgevents.listener.ListenerSettings;
+import dev.pgevents.platform.Durations;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -59,17 +59,17 @@ public record TaskSettings(boolean enabled, Duration pollInterval, int concurren
         };
         return new TaskSettings(
                 get.apply("enabled").map(v -> Boolean.parseBoolean(v.trim())).orElse(d.enabled),
-                get.apply("poll-interval").map(ListenerSettings::duration).orElse(d.pollInterval),
+                get.apply("poll-interval").map(Durations::parse).orElse(d.pollInterval),
                 get.apply("concurrency").map(v -> Integer.parseInt(v.trim())).orElse(d.concurrency),
-                get.apply("lease-duration").map(ListenerSettings::duration).orElse(d.leaseDuration),
+                get.apply("lease-duration").map(Durations::parse).orElse(d.leaseDuration),
                 get.apply("retry.max-attempts").map(v -> Integer.parseInt(v.trim())).orElse(d.maxAttempts),
-                get.apply("retry.backoff-min").map(ListenerSettings::duration).orElse(d.backoffMin),
-                get.apply("retry.backoff-max").map(ListenerSettings::duration).orElse(d.backoffMax),
+                get.apply("retry.backoff-min").map(Durations::parse).orElse(d.backoffMin),
+                get.apply("retry.backoff-max").map(Durations::parse).orElse(d.backoffMax),
                 get.apply("retry.backoff-multiplier").map(v -> Double.parseDouble(v.trim())).orElse(d.backoffMultiplier),
                 get.apply("retry.jitter").map(v -> Double.parseDouble(v.trim())).orElse(d.jitter),
-                get.apply("retry.deadline").map(ListenerSettings::duration).or(() -> d.deadline),
+                get.apply("retry.deadline").map(Durations::parse).or(() -> d.deadline),
                 get.apply("retention").map(v -> v.trim().equalsIgnoreCase("none") ? Optional.<Duration>empty()
-                        : Optional.of(ListenerSettings.duration(v))).orElse(d.retention));
+                        : Optional.of(Durations.parse(v))).orElse(d.retention));
     }
 
     /**

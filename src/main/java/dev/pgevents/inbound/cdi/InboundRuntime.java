@@ -1,12 +1,12 @@
 package dev.pgevents.inbound.cdi;
 
 import dev.pgevents.decision.DecisionMaker;
-import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.UnknownTypePolicy;
 import dev.pgevents.inbound.InboundEngine;
 import dev.pgevents.inbound.Translator;
-import dev.pgevents.listener.ListenerSettings;
+import dev.pgevents.platform.Durations;
+import dev.pgevents.transaction.Transactions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -178,6 +178,6 @@ public class InboundRuntime {
     }
 
     private Duration duration(String key, String defaultValue) {
-        return ListenerSettings.duration(config.getOptionalValue(PREFIX + key, String.class).orElse(defaultValue));
+        return Durations.parse(config.getOptionalValue(PREFIX + key, String.class).orElse(defaultValue));
     }
 }
