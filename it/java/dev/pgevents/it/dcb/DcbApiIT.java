@@ -619,4 +619,28 @@ class DcbApiIT {
     static long pos(JsonArray a, int i) {
         return a.getJsonObject(i).getJsonNumber("position").longValue();
     }
+
+    /** The version of an event's shape: stored as appended (or defaulted), shown beside the type on read. */
+    @Test
+    void aReadShowsTheStoredVersionOfEveryEventAndAnAppendDefaultsOrRefusesIt() {
+        dcb.appendOk("{\"events\":[{\"type\":\"" + p + "Foreign\",\"version\":7,\"data\":\"{}\"},"
+                + "{\"type\":\"" + p + "Foreign\",\"data\":\"{}\"}]}");
+        JsonArray foreign = dcb.events(types(p + "Foreign"), null);
+        assertEquals(List.of(7, 1), foreign.getValuesAs(JsonObject.class).stream().map(e -> e.getInt("version")).toList());
+
+        // an application type without a version gets its current one (the courses events are at 1)
+        String course = "course:" + p + "c1";
+        dcb.appendOk("{\"events\":[{\"type\":\"CourseDefined\",\"tags\":[\"" + course
+                + "\"],\"data\":\"{\\\"courseId\\\":\\\"" + p + "c1\\\",\\\"name\\\":\\\"N\\\",\\\"capacity\\\":3}\"}]}");
+        JsonObject defined = dcb.events(tags(course), null).getJsonObject(0);
+        assertEquals("CourseDefined", defined.getString("type"));
+        assertEquals(1, defined.getInt("version"));
+
+        HttpResponse<String> newer = dcb.append("{\"events\":[{\"type\":\"CourseDefined\",\"version\":2,\"tags\":[\"" + course
+                + "\"],\"data\":\"{\\\"courseId\\\":\\\"" + p + "c1\\\",\\\"name\\\":\\\"N\\\",\\\"capacity\\\":3}\"}]}");
+        assertProblem(400, newer);
+        assertTrue(newer.body().contains("version 2 of event type 'CourseDefined' is not one this application reads"),
+                newer.body());
+        assertEquals(1, dcb.events(tags(course), null).size(), "nothing was appended");
+    }
 }
