@@ -1,6 +1,6 @@
 package dev.pgevents.subscription;
 
-import dev.pgevents.listener.ListenerSettings;
+import dev.pgevents.platform.Durations;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -40,11 +40,11 @@ public record SubscriptionSettings(int bufferEvents, Duration heartbeat, Duratio
         SubscriptionSettings d = defaults();
         return new SubscriptionSettings(
                 lookup.apply(PREFIX + "buffer-events").map(v -> integer("buffer-events", v)).orElse(d.bufferEvents()),
-                lookup.apply(PREFIX + "heartbeat").map(ListenerSettings::duration).orElse(d.heartbeat()),
-                lookup.apply(PREFIX + "poll-interval").map(ListenerSettings::duration).orElse(d.pollInterval()),
+                lookup.apply(PREFIX + "heartbeat").map(Durations::parse).orElse(d.heartbeat()),
+                lookup.apply(PREFIX + "poll-interval").map(Durations::parse).orElse(d.pollInterval()),
                 lookup.apply(PREFIX + "page-size").map(v -> integer("page-size", v)).orElse(d.pageSize()),
                 lookup.apply(PREFIX + "writer-threads").map(v -> integer("writer-threads", v)).orElse(d.writerThreads()),
-                lookup.apply(PREFIX + "cut-off-grace").map(ListenerSettings::duration).orElse(d.cutOffGrace()));
+                lookup.apply(PREFIX + "cut-off-grace").map(Durations::parse).orElse(d.cutOffGrace()));
     }
 
     private static int integer(String key, String value) {

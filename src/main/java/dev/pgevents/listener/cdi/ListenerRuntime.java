@@ -1,6 +1,5 @@
 package dev.pgevents.listener.cdi;
 
-import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventStore;
@@ -11,6 +10,8 @@ import dev.pgevents.listener.ListenerEngine;
 import dev.pgevents.listener.ListenerSettings;
 import dev.pgevents.listener.ListenerTables;
 import dev.pgevents.listener.PassResult;
+import dev.pgevents.platform.Durations;
+import dev.pgevents.transaction.Transactions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -149,7 +150,7 @@ public class ListenerRuntime {
         if (config.getOptionalValue("pgevents.listener.notify.enabled", Boolean.class).orElse(true)) {
             notifications = new NotificationLoop(nonTxDataSource, CHANNEL, node, this::wakeAllFromElsewhere,
                     config.getOptionalValue("pgevents.listener.notify.reconnect-max", String.class)
-                            .map(ListenerSettings::duration).orElse(Duration.ofSeconds(30)));
+                            .map(Durations::parse).orElse(Duration.ofSeconds(30)));
             timerService.createSingleActionTimer(1, new TimerConfig(LISTEN, false));
         }
     }

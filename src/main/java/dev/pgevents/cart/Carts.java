@@ -1,0 +1,158 @@
+package dev.pgevents.cart;
+
+import dev.pgevents.cart.CartEvent.CartCleared;
+import dev.pgevents.cart.CartEvent.CartCreated;
+import dev.pgevents.cart.CartEvent.CartItemAdded;
+import dev.pgevents.cart.CartEvent.CartItemRemoved;
+import dev.pgevents.cart.CartEvent.CartPublicationFailed;
+import dev.pgevents.cart.CartEvent.CartPublished;
+import dev.pgevents.cart.CartEvent.CartSubmitted;
+import dev.pgevents.cart.CartEvent.ItemArchived;
+import dev.pgevents.cart.CartItems.ItemView;
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.QueryItem;
+import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.readmodel.JpaReadModel;
+import dev.pgevents.readmodel.ProjectedEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderBy;
+import jakarta.persistence.Table;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Read model: the cart ({@code GET /api/carts/{cartId}}, book chapter 28's database read model):
+ * its items in the order added, the total and the status (open, submitted, published,
+ * publication-failed), one row per cart plus its items, kept by the listener {@value #ID}. It can be
+ * reset and rebuilt through the listeners' admin API: it has no side effects.
+ */
+@ApplicationScoped
+public class Carts extends JpaReadModel {
+
+    public static final String ID = "carts";
+
+    @JsonbPropertyOrder({"cartId", "status", "totalPrice", "items"})
+    public record CartView(UUID cartId, String status, BigDecimal totalPrice, List<ItemView> items) {
+    }
+
+    @Entity(name = "CartRow")
+    @Table(name = "cart_view")
+    public static class CartRow extends ProjectedEntity {
+        @Id
+        @Column(name = "cart_id")
+        UUID cartId;
+        @Enumerated(EnumType.STRING)
+        CartStatus status;
+        @ElementCollection
+        @CollectionTable(name = "cart_view_item", joinColumns = @JoinColumn(name = "cart_id"))
+        @OrderBy("addedPosition")
+        List<CartItemRow> items = new ArrayList<>();
+
+        protected CartRow() {
+        }
+
+        CartRow(UUID cartId) {
+            this.cartId = cartId;
+            this.status = CartStatus.OPEN;
+        }
+
+        CartView view() {
+            List<ItemView> views = items.stream().map(i -> new ItemView(i.itemId, i.productId, i.description, i.image,
+                    i.price, i.fingerprint)).toList();
+            BigDecimal total = items.stream().map(i -> i.price).reduce(BigDecimal.ZERO.setScale(Fields.PRICE_SCALE),
+                    BigDecimal::add);
+            return new CartView(cartId, status.label(), total, views);
+        }
+    }
+
+    @Embeddable
+    public static class CartItemRow {
+        @Column(name = "item_id")
+        UUID itemId;
+        @Column(name = "product_id")
+        UUID productId;
+        String description;
+        String image;
+        BigDecimal price;
+        String fingerprint;
+        @Column(name = "added_position")
+        long addedPosition;
+
+        protected CartItemRow() {
+        }
+
+        CartItemRow(CartItemAdded a, long addedPosition) {
+            this.itemId = a.itemId();
+            this.productId = a.productId();
+            this.description = a.description();
+            this.image = a.image();
+            this.price = a.price();
+            this.fingerprint = a.fingerprint();
+            this.addedPosition = addedPosition;
+        }
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public EventQuery query() {
+        return EventQuery.of(QueryItem.types(CartEvent.class));
+    }
+
+    @Override
+    protected List<Class<? extends ProjectedEntity>> entities() {
+        return List.of(CartRow.class);
+    }
+
+    @Override
+    public void beforeBatch(List<RecordedEvent> batch) {
+        Set<UUID> carts = batch.stream().map(e -> ((CartEvent) e.event()).cartId()).collect(Collectors.toSet());
+        preload(CartRow.class, carts);
+    }
+
+    @Override
+    public void handle(RecordedEvent event) {
+        CartEvent e = (CartEvent) event.event();
+        if (e instanceof CartCreated) {
+            create(CartRow.class, e.cartId(), event, () -> new CartRow(e.cartId()));
+        } else if (e instanceof CartItemAdded a) {
+            update(CartRow.class, e.cartId(), event, c -> c.items.add(new CartItemRow(a, event.position())));
+        } else if (e instanceof CartItemRemoved r) {
+            update(CartRow.class, e.cartId(), event, c -> c.items.removeIf(i -> i.itemId.equals(r.itemId())));
+        } else if (e instanceof ItemArchived a) {
+            update(CartRow.class, e.cartId(), event, c -> c.items.removeIf(i -> i.itemId.equals(a.itemId())));
+        } else if (e instanceof CartCleared) {
+            update(CartRow.class, e.cartId(), event, c -> c.items.clear());
+        } else if (e instanceof CartSubmitted) {
+            update(CartRow.class, e.cartId(), event, c -> c.status = CartStatus.SUBMITTED);
+        } else if (e instanceof CartPublished) {
+            update(CartRow.class, e.cartId(), event, c -> c.status = CartStatus.PUBLISHED);
+        } else if (e instanceof CartPublicationFailed) {
+            update(CartRow.class, e.cartId(), event, c -> c.status = CartStatus.PUBLICATION_FAILED);
+        }
+    }
+
+    @Transactional
+    public Optional<CartView> find(UUID cartId) {
+        return Optional.ofNullable(em.find(CartRow.class, cartId)).map(CartRow::view);
+    }
+}
