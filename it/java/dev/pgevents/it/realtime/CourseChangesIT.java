@@ -135,10 +135,13 @@ class CourseChangesIT {
     }
 
     @Test
-    void anUnknownCourseIs404() {
+    void anUnknownCourseIs404() throws Exception {
         HttpResponse<String> r = http.get("/api/courses/" + course + "/changes");
         assertEquals(404, r.statusCode(), r.body());
         assertTrue(r.body().contains("course " + course + " does not exist"), r.body());
+        assertEquals(404, HTTP.send(java.net.http.HttpRequest.newBuilder(root.resolve("api/courses/" + course + "/changes"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
     static long position(HttpResponse<String> r) {

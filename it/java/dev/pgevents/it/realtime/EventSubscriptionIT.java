@@ -86,6 +86,13 @@ class EventSubscriptionIT {
         HttpResponse<String> badAfter = get("dcb/subscribe?query=" + query + "&after=-1");
         assertEquals(400, badAfter.statusCode(), badAfter.body());
         assertTrue(badAfter.body().contains("after must be a position"), badAfter.body());
+        HttpResponse<Void> head = HTTP.send(request("dcb/subscribe?query=" + query).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, head.statusCode());
+        HttpResponse<String> badLastId = HTTP.send(request("dcb/subscribe?query=" + query).header("Last-Event-ID", "x").GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, badLastId.statusCode(), badLastId.body());
+        assertTrue(badLastId.body().contains("the Last-Event-ID header must be a position"), badLastId.body());
     }
 
     @Test

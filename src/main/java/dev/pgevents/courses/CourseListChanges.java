@@ -4,10 +4,12 @@ import dev.pgevents.subscription.ReadModelFeeds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -31,5 +33,12 @@ public class CourseListChanges {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void all(@Context SseEventSink sink, @Context Sse sse) {
         feeds.subscribe(catalog, sink, sse);
+    }
+
+    /** HEAD: no stream (JAX-RS would otherwise run the GET, registering a client nobody reads). */
+    @HEAD
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Response head() {
+        return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).build();
     }
 }

@@ -4,12 +4,14 @@ import dev.pgevents.subscription.ReadModelFeeds;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 
@@ -31,10 +33,22 @@ public class CourseRowChanges {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void one(@PathParam("courseId") String courseId, @Context SseEventSink sink, @Context Sse sse) {
+        feeds.subscribe(catalog, existing(courseId), sink, sse);
+    }
+
+    /** HEAD: the 404 check, no stream (JAX-RS would otherwise run the GET, registering a client nobody reads). */
+    @HEAD
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Response head(@PathParam("courseId") String courseId) {
+        existing(courseId);
+        return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).build();
+    }
+
+    private String existing(String courseId) {
         String id = Inputs.id("courseId", courseId);
         if (catalog.row(id).isEmpty()) {
             throw new NotFoundException("course " + id + " does not exist");
         }
-        feeds.subscribe(catalog, id, sink, sse);
+        return id;
     }
 }

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,19 +44,39 @@ public class DcbSubscribeResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void subscribe(@QueryParam("query") String query, @QueryParam("after") String after,
                           @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
-        EventQuery q;
-        long from;
+        Start start = start(query, after, lastEventId);
+        subscriptions.subscribe(start.query(), start.after(), sink, sse, JSON);
+    }
+
+    /**
+     * HEAD: the checks of a GET, no stream. Explicit, because JAX-RS runs the GET method for a HEAD,
+     * which would register a subscriber that nobody reads.
+     */
+    @HEAD
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Response head(@QueryParam("query") String query, @QueryParam("after") String after,
+                         @HeaderParam("Last-Event-ID") String lastEventId) {
+        start(query, after, lastEventId);
+        return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).build();
+    }
+
+    /** Where a stream starts: the query and the position after which it streams. */
+    private record Start(EventQuery query, long after) {
+    }
+
+    /** The parsed request; bad input is a problem answer before any stream starts. */
+    private static Start start(String query, String after, String lastEventId) {
         try {
             if (query == null || query.isEmpty()) {
                 throw new DcbBadRequest("the query parameter is required, e.g. query={\"items\":[]} for every event");
             }
-            q = DcbJson.query(DcbJson.parse(query, "query"), "query");
-            from = lastEventId != null && !lastEventId.isBlank() ? position(lastEventId, "the Last-Event-ID header")
+            EventQuery q = DcbJson.query(DcbJson.parse(query, "query"), "query");
+            long from = lastEventId != null && !lastEventId.isBlank() ? position(lastEventId, "the Last-Event-ID header")
                     : after == null || after.isEmpty() ? 0 : position(after, "after");
+            return new Start(q, from);
         } catch (DcbBadRequest e) {
             throw new WebApplicationException(Problem.of(Response.Status.fromStatusCode(e.status()), e.getMessage()).toResponse());
         }
-        subscriptions.subscribe(q, from, sink, sse, JSON);
     }
 
     private static long position(String text, String what) {

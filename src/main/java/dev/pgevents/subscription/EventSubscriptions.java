@@ -74,8 +74,9 @@ public class EventSubscriptions {
      * as an SSE message with {@code id:} its position and {@code data:} its JSON by {@code json}.
      */
     public void subscribe(EventQuery query, long after, SseEventSink sink, Sse sse, Function<StoredEvent, String> json) {
-        SseOutbox outbox = streams.open(sink, sse, this::wake);
-        engine.subscribe(query, after, new OutboxSink(outbox, json));
+        OutboxSink subscriber = new OutboxSink(json);
+        subscriber.outbox = streams.open(sink, sse, subscriber::drained);
+        engine.subscribe(query, after, subscriber);
         wake();
     }
 
@@ -124,17 +125,30 @@ public class EventSubscriptions {
 
     /** A subscriber's buffer; an event fanned out to many subscribers is rendered once. */
     private final class OutboxSink implements SubscriptionEngine.Sink {
-        private final SseOutbox outbox;
         private final Function<StoredEvent, String> json;
+        private SseOutbox outbox;
+        /** A catch-up read was cut short by the buffer: its drain wakes the poller (else nobody needs that). */
+        private volatile boolean waitingForRoom;
 
-        OutboxSink(SseOutbox outbox, Function<StoredEvent, String> json) {
-            this.outbox = outbox;
+        OutboxSink(Function<StoredEvent, String> json) {
             this.json = json;
         }
 
         @Override
         public int room() {
-            return outbox.room();
+            waitingForRoom = true; // before reading the room: a drain in between still wakes
+            int room = outbox.room();
+            if (room >= streams.settings().pageSize()) {
+                waitingForRoom = false;
+            }
+            return room;
+        }
+
+        void drained() {
+            if (waitingForRoom) {
+                waitingForRoom = false;
+                wake();
+            }
         }
 
         @Override
