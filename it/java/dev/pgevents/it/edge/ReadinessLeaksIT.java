@@ -55,7 +55,7 @@ class ReadinessLeaksIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.application().addClass(Http.class)
+        return Deployments.application().addClasses(Http.class, Await.class)
                 .addAsResource(new StringAsset(StopAtOnce.class.getName()),
                         "META-INF/services/org.eclipse.microprofile.config.spi.ConfigSource");
     }

@@ -12,6 +12,7 @@ import dev.pgevents.inbound.InboundMessage;
 import dev.pgevents.inbound.cdi.InboundRuntime;
 import dev.pgevents.it.Await;
 import dev.pgevents.it.Deployments;
+import dev.pgevents.it.Http;
 import dev.pgevents.it.inbound.support.InboundItConfig;
 import dev.pgevents.it.inbound.support.StockEvents;
 import dev.pgevents.it.inbound.support.StockEvents.StockReceived;
@@ -28,6 +29,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,6 +40,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,7 +53,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -70,6 +79,7 @@ class InboundIT {
     static WebArchive deployment() {
         return Deployments.application()
                 .addClass(Await.class)
+                .addClass(Http.class)
                 .addPackage(StockTranslator.class.getPackage())
                 .addAsResource(new StringAsset(InboundItConfig.class.getName()),
                         "META-INF/services/org.eclipse.microprofile.config.spi.ConfigSource");
@@ -84,6 +94,9 @@ class InboundIT {
     @Inject
     @ConfigProperty(name = "pgevents.inbound.bootstrap-servers")
     String bootstrapServers;
+
+    @Inject
+    Config config;
 
     @ArquillianResource
     URL base;
@@ -219,6 +232,113 @@ class InboundIT {
         JsonObject info = json(admin("GET", "api/admin/inbound/translators/" + StockTranslator.NAME)).asJsonObject();
         assertEquals("RUNNING", info.getString("status"));
         assertEquals(GROUP, info.getString("group"));
+    }
+
+    @Test
+    void aDatabaseOutagePausesConsumptionAndAfterwardsEveryMessageTakesEffectOnce() throws Exception {
+        String sku = "outage";
+        List<ProducerRecord<String, byte[]>> before = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            before.add(received(sku, 1, i));
+        }
+        produce(before);
+        Await.until("10 messages before the outage", Duration.ofSeconds(60), () -> events(sku).size() == 10);
+        double pausesBefore = metric("pgevents_inbound_pauses_total");
+
+        refuseConnections(true);
+        try {
+            List<ProducerRecord<String, byte[]>> during = new ArrayList<>();
+            for (int i = 10; i < 30; i++) {
+                during.add(received(sku, 1, i));
+            }
+            produce(during);
+            Await.until("the translator to wait for the database", Duration.ofSeconds(30),
+                    () -> runtime.info(StockTranslator.NAME).orElseThrow().status().equals("WAITING_FOR_DATABASE"));
+            assertTrue(metric("pgevents_inbound_pauses_total") > pausesBefore, "the pause is counted");
+        } finally {
+            refuseConnections(false);
+        }
+
+        Await.until("the 20 messages of the outage to become events", Duration.ofSeconds(60), () -> {
+            try {
+                return events(sku).size() >= 30;
+            } catch (RuntimeException e) {
+                return false; // a pooled connection of before the outage, terminated: the pool drops it
+            }
+        });
+        Await.until("the translator to run again", Duration.ofSeconds(30),
+                () -> runtime.info(StockTranslator.NAME).orElseThrow().status().equals("RUNNING"));
+        List<Long> sequences = events(sku).stream().map(e -> ((StockReceived) e.event()).sequence()).toList();
+        assertEquals(java.util.stream.LongStream.range(0, 30).boxed().toList(), sequences,
+                "every message once, in order, none lost, none twice");
+        assertTrue(runtime.engine().parked(StockTranslator.NAME).stream().noneMatch(p -> sku.equals(p.key())),
+                "nothing parked for an outage");
+    }
+
+    @Test
+    void metricsPerTranslatorOnly() throws Exception {
+        String sku = "metered";
+        double applied = metric("pgevents_inbound_messages_applied_total");
+        double parked = metric("pgevents_inbound_messages_parked_total");
+        produce(List.of(received(sku, 1, 0), message(sku, "not json"), received(sku, 1, 1)));
+        Await.until("two events", Duration.ofSeconds(60), () -> events(sku).size() == 2);
+        Await.until("the counters and the lag to catch up", Duration.ofSeconds(10),
+                () -> metric("pgevents_inbound_messages_applied_total") >= applied + 2
+                        && metric("pgevents_inbound_messages_parked_total") >= parked + 1
+                        && metric("pgevents_inbound_lag") == 0);
+        assertTrue(metric("pgevents_inbound_handling_time_seconds_count") >= 3);
+        assertTrue(metric("pgevents_inbound_messages_duplicate_total") >= 0);
+        // one series per translator (the application's own ones too): no topic, partition, offset or key in the labels
+        List<String> series = metrics().lines().filter(l -> l.startsWith("pgevents_inbound_")).toList();
+        assertTrue(series.stream().anyMatch(line -> line.contains("translator=\"" + StockTranslator.NAME + "\"")), series.toString());
+        for (String line : series) {
+            Set<String> labels = Pattern.compile("(\\w+)=\"").matcher(line.substring(line.indexOf('{'), line.indexOf('}')))
+                    .results().map(r -> r.group(1)).collect(Collectors.toSet());
+            assertTrue(Set.of("mp_scope", "translator", "quantile").containsAll(labels), line);
+        }
+    }
+
+    private String metrics() {
+        HttpResponse<String> response = new Http(base).serverRoot().get("metrics?scope=application");
+        assertEquals(200, response.statusCode());
+        return response.body();
+    }
+
+    /** The value of a series of the test translator (-1 when absent). */
+    private double metric(String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*translator=\"" + StockTranslator.NAME + "\"[^}]*} (\\S+)$")
+                .matcher(metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    /**
+     * PostgreSQL up, the application locked out: the test database refuses connections
+     * (superusers too) and its sessions are terminated; as DatabaseOutageIT does, from inside the
+     * server (the driver is the server's global library), on a connection to database postgres.
+     */
+    private void refuseConnections(boolean refuse) throws SQLException {
+        String database = config.getValue("DB_NAME", String.class);
+        PGSimpleDataSource admin = new PGSimpleDataSource();
+        admin.setServerNames(new String[] {config.getValue("DB_HOST", String.class)});
+        admin.setPortNumbers(new int[] {config.getValue("DB_PORT", Integer.class)});
+        admin.setUser(config.getValue("DB_USER", String.class));
+        admin.setPassword(config.getOptionalValue("DB_PASSWORD", String.class).orElse(""));
+        admin.setDatabaseName("postgres");
+        try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS " + !refuse);
+            if (refuse) {
+                String sessions = "FROM pg_stat_activity WHERE datname = '" + database + "' AND pid <> pg_backend_pid()";
+                s.execute("SELECT pg_terminate_backend(pid) " + sessions);
+                // termination is a signal: wait until the sessions are gone
+                Await.until("the test database's sessions to end", Duration.ofSeconds(10), () -> {
+                    try (ResultSet rs = s.executeQuery("SELECT count(*) " + sessions)) {
+                        return rs.next() && rs.getLong(1) == 0;
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+        }
     }
 
     private HttpResponse<String> admin(String method, String path) {

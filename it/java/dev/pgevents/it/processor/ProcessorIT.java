@@ -160,7 +160,7 @@ class ProcessorIT {
         Await.until("task " + shortLived + " to be done and then deleted (retention 1 s)", Duration.ofSeconds(15),
                 () -> runtime.admin().list(null, ItTaskHandlers.SHORT_LIVED, 1000).stream().noneMatch(t -> t.id() == shortLived));
         assertEquals(1, echo.seen(kept).task().attempt());
-        assertEquals(TaskStatus.DONE, status(kept), "the default retention (7 days) keeps the other type's done task");
+        assertEquals(TaskStatus.DONE, status(kept), "the default retention (none) keeps the other type's done task");
     }
 
     @Test

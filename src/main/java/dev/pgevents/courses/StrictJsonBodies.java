@@ -1,22 +1,17 @@
 package dev.pgevents.courses;
 
+import dev.pgevents.http.BadRequestException;
 import dev.pgevents.http.JsonRecords;
 import dev.pgevents.http.StrictJson;
-import dev.pgevents.http.BadRequestException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyReader;
 import jakarta.ws.rs.ext.Provider;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the courses API's request bodies strictly, in place of JSON-B (which takes 5 or true for a
@@ -39,32 +34,11 @@ public class StrictJsonBodies implements MessageBodyReader<Record> {
     @Override
     public Record readFrom(Class<Record> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                            MultivaluedMap<String, String> headers, InputStream body) {
-        if (mediaType.isWildcardType() || mediaType.isWildcardSubtype()) {
-            throw new NotSupportedException("the body must be sent as application/json, not " + mediaType);
-        }
-        String charset = mediaType.getParameters().get(MediaType.CHARSET_PARAMETER);
-        if (charset != null && !charset.trim().equalsIgnoreCase("utf-8")) {
-            throw new BadRequestException("the body must be JSON in UTF-8; charset " + clip(charset) + " is not supported");
-        }
-        InputStreamReader reader = new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-        JsonValue json;
-        try {
-            json = StrictJson.read(StrictJson.PARSERS.createParser(reader), "the request body");
-        } catch (StrictJson.Invalid e) {
-            throw new BadRequestException(e.getMessage());
-        }
-        if (!(json instanceof JsonObject object)) {
-            throw new BadRequestException("the request body must be a JSON object");
-        }
+        JsonObject object = StrictJson.requestObject(mediaType, body);
         try {
             return JsonRecords.bind(object, type);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 }

@@ -3,11 +3,18 @@ package dev.pgevents.http;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.stream.JsonParsingException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -50,6 +57,36 @@ public final class StrictJson {
         LimitExceeded(String message) {
             super(message);
         }
+    }
+
+    /**
+     * A request body that must be one JSON object in UTF-8 (no other charset, no malformed bytes,
+     * nothing after it) within these limits: what the APIs' body readers accept.
+     *
+     * @throws NotSupportedException (415) for a Content-Type with wildcards
+     * @throws BadRequestException (400) for anything else, in the API's words
+     */
+    public static JsonObject requestObject(MediaType mediaType, InputStream body) {
+        if (mediaType.isWildcardType() || mediaType.isWildcardSubtype()) {
+            throw new NotSupportedException("the body must be sent as application/json, not " + mediaType);
+        }
+        String charset = mediaType.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !charset.trim().equalsIgnoreCase("utf-8")) {
+            throw new BadRequestException("the body must be JSON in UTF-8; charset "
+                    + (charset.length() > 40 ? charset.substring(0, 40) + "..." : charset) + " is not supported");
+        }
+        InputStreamReader reader = new InputStreamReader(body, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        JsonValue json;
+        try {
+            json = read(PARSERS.createParser(reader), "the request body");
+        } catch (Invalid e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        if (!(json instanceof JsonObject object)) {
+            throw new BadRequestException("the request body must be a JSON object");
+        }
+        return object;
     }
 
     /**

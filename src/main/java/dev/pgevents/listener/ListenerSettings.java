@@ -1,5 +1,6 @@
 package dev.pgevents.listener;
 
+import dev.pgevents.platform.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -52,46 +53,21 @@ public record ListenerSettings(boolean enabled, Duration pollInterval, int batch
         Lookup l = new Lookup(listenerId, lookup);
         return new ListenerSettings(
                 Boolean.parseBoolean(l.get("enabled").orElse(Boolean.toString(d.enabled))),
-                l.get("poll-interval").map(ListenerSettings::duration).orElse(d.pollInterval),
+                l.get("poll-interval").map(Durations::parse).orElse(d.pollInterval),
                 l.get("batch-size").map(Integer::parseInt).orElse(d.batchSize),
-                l.get("max-pass-duration").map(ListenerSettings::duration).orElse(d.maxPassDuration),
+                l.get("max-pass-duration").map(Durations::parse).orElse(d.maxPassDuration),
                 l.get("retry.max-attempts").map(Integer::parseInt).orElse(d.maxAttempts),
-                l.get("retry.backoff-min").map(ListenerSettings::duration).orElse(d.backoffMin),
-                l.get("retry.backoff-max").map(ListenerSettings::duration).orElse(d.backoffMax),
+                l.get("retry.backoff-min").map(Durations::parse).orElse(d.backoffMin),
+                l.get("retry.backoff-max").map(Durations::parse).orElse(d.backoffMax),
                 l.get("retry.backoff-multiplier").map(Double::parseDouble).orElse(d.backoffMultiplier),
                 l.get("on-failure").map(v -> FailurePolicy.valueOf(v.trim().toUpperCase(Locale.ROOT))).orElse(d.onFailure),
-                l.get("lease-duration").map(ListenerSettings::duration).orElse(d.leaseDuration));
+                l.get("lease-duration").map(Durations::parse).orElse(d.leaseDuration));
     }
 
     /** The delay before attempt {@code failedAttempts + 1}: min * multiplier^(failedAttempts-1), capped at max. */
     public Duration backoff(int failedAttempts) {
         double millis = backoffMin.toMillis() * Math.pow(backoffMultiplier, Math.max(0, failedAttempts - 1));
         return millis >= backoffMax.toMillis() ? backoffMax : Duration.ofMillis((long) millis);
-    }
-
-    /** Parses 250ms, 5s, 2m, 1h, PT5S, or plain milliseconds. */
-    public static Duration duration(String text) {
-        String v = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("pt") || v.startsWith("p")) {
-                return Duration.parse(v.toUpperCase(Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
-            }
-            if (v.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 1000));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 60);
-            }
-            if (v.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1).trim()));
-            }
-            return Duration.ofMillis(Long.parseLong(v));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a duration: '" + text + "' (use 250ms, 5s, 2m, 1h or PT5S)", e);
-        }
     }
 
     private static void require(boolean ok, String message) {

@@ -1,6 +1,6 @@
 package dev.pgevents.outbound;
 
-import dev.pgevents.listener.ListenerSettings;
+import dev.pgevents.platform.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,7 +43,7 @@ public record OutboundSettings(String bootstrapServers, Duration timeout, Map<St
         }
         return new OutboundSettings(
                 config.getOptionalValue(PREFIX + "bootstrap-servers", String.class).orElse("localhost:9092"),
-                ListenerSettings.duration(config.getOptionalValue(PREFIX + "timeout", String.class).orElse("30s")),
+                Durations.parse(config.getOptionalValue(PREFIX + "timeout", String.class).orElse("30s")),
                 kafka);
     }
 

@@ -1,6 +1,6 @@
 package dev.pgevents.processor;
 
-import dev.pgevents.listener.ListenerSettings;
+import dev.pgevents.platform.Durations;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -21,7 +21,7 @@ import java.util.function.Function;
  *   <tr><td>retry.backoff-multiplier</td><td>2.0</td><td>growth per attempt</td></tr>
  *   <tr><td>retry.jitter</td><td>0.2</td><td>each delay is shortened by a random share of up to this much</td></tr>
  *   <tr><td>retry.deadline</td><td>none</td><td>no attempt starts later than this after the enqueue</td></tr>
- *   <tr><td>retention</td><td>7 days</td><td>DONE tasks are deleted this long after they finished; {@code none} keeps them</td></tr>
+ *   <tr><td>retention</td><td>none</td><td>DONE tasks are deleted this long after they finished; {@code none} keeps them (the default: a deleted task's (type, position) can be enqueued again by a replay)</td></tr>
  * </table>
  * Durations as in the listener settings: {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h},
  * {@code PT5S} or milliseconds.
@@ -47,7 +47,7 @@ public record TaskSettings(boolean enabled, Duration pollInterval, int concurren
 
     public static TaskSettings defaults() {
         return new TaskSettings(true, Duration.ofSeconds(1), 4, Duration.ofSeconds(30), 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 2.0, 0.2, Optional.empty(), Optional.of(Duration.ofDays(7)));
+                Duration.ofMinutes(5), 2.0, 0.2, Optional.empty(), Optional.empty());
     }
 
     /** Resolves the settings of a task type from a property lookup (MicroProfile Config in the application). */
@@ -59,17 +59,17 @@ public record TaskSettings(boolean enabled, Duration pollInterval, int concurren
         };
         return new TaskSettings(
                 get.apply("enabled").map(v -> Boolean.parseBoolean(v.trim())).orElse(d.enabled),
-                get.apply("poll-interval").map(ListenerSettings::duration).orElse(d.pollInterval),
+                get.apply("poll-interval").map(Durations::parse).orElse(d.pollInterval),
                 get.apply("concurrency").map(v -> Integer.parseInt(v.trim())).orElse(d.concurrency),
-                get.apply("lease-duration").map(ListenerSettings::duration).orElse(d.leaseDuration),
+                get.apply("lease-duration").map(Durations::parse).orElse(d.leaseDuration),
                 get.apply("retry.max-attempts").map(v -> Integer.parseInt(v.trim())).orElse(d.maxAttempts),
-                get.apply("retry.backoff-min").map(ListenerSettings::duration).orElse(d.backoffMin),
-                get.apply("retry.backoff-max").map(ListenerSettings::duration).orElse(d.backoffMax),
+                get.apply("retry.backoff-min").map(Durations::parse).orElse(d.backoffMin),
+                get.apply("retry.backoff-max").map(Durations::parse).orElse(d.backoffMax),
                 get.apply("retry.backoff-multiplier").map(v -> Double.parseDouble(v.trim())).orElse(d.backoffMultiplier),
                 get.apply("retry.jitter").map(v -> Double.parseDouble(v.trim())).orElse(d.jitter),
-                get.apply("retry.deadline").map(ListenerSettings::duration).or(() -> d.deadline),
+                get.apply("retry.deadline").map(Durations::parse).or(() -> d.deadline),
                 get.apply("retention").map(v -> v.trim().equalsIgnoreCase("none") ? Optional.<Duration>empty()
-                        : Optional.of(ListenerSettings.duration(v))).orElse(d.retention));
+                        : Optional.of(Durations.parse(v))).orElse(d.retention));
     }
 
     /**

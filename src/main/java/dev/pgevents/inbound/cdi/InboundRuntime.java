@@ -1,12 +1,12 @@
 package dev.pgevents.inbound.cdi;
 
 import dev.pgevents.decision.DecisionMaker;
-import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.UnknownTypePolicy;
 import dev.pgevents.inbound.InboundEngine;
 import dev.pgevents.inbound.Translator;
-import dev.pgevents.listener.ListenerSettings;
+import dev.pgevents.platform.Durations;
+import dev.pgevents.transaction.Transactions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -70,6 +70,9 @@ public class InboundRuntime {
     @Inject
     Config config;
 
+    @Inject
+    InboundMetrics metrics;
+
     private InboundEngine engine;
     private final Map<String, Translator> byName = new LinkedHashMap<>();
     private final Map<String, TranslatorConsumer> consumers = new ConcurrentHashMap<>();
@@ -84,6 +87,7 @@ public class InboundRuntime {
             if (byName.putIfAbsent(t.name(), t) != null) {
                 throw new IllegalStateException("two translators are named " + t.name());
             }
+            metrics.register(t.name(), this::lag);
         }
         if (!config.getOptionalValue(PREFIX + "enabled", Boolean.class).orElse(true)) {
             LOG.info("inbound translators are disabled on this node (pgevents.inbound.enabled=false)");
@@ -122,7 +126,7 @@ public class InboundRuntime {
             return;
         }
         TranslatorConsumer consumer = new TranslatorConsumer(t, group(t), kafkaProperties(t), engine,
-                duration("backoff-min", "1s"), duration("backoff-max", "30s"));
+                duration("backoff-min", "1s"), duration("backoff-max", "30s"), metrics);
         consumers.put(name, consumer);
         Thread thread = threads.newThread(consumer);
         thread.setName("pgevents-inbound-" + name);
@@ -136,6 +140,12 @@ public class InboundRuntime {
         if (consumer != null && !consumer.stop(Duration.ofSeconds(30))) {
             LOG.warning(() -> "the consumer of translator " + name + " did not stop within 30 s");
         }
+    }
+
+    /** The lag of this node's consumer of the translator; -1 when it does not run here. */
+    private long lag(String name) {
+        TranslatorConsumer c = consumers.get(name);
+        return c == null ? -1 : c.lag();
     }
 
     private TranslatorInfo info(Translator t) {
@@ -168,6 +178,6 @@ public class InboundRuntime {
     }
 
     private Duration duration(String key, String defaultValue) {
-        return ListenerSettings.duration(config.getOptionalValue(PREFIX + key, String.class).orElse(defaultValue));
+        return Durations.parse(config.getOptionalValue(PREFIX + key, String.class).orElse(defaultValue));
     }
 }

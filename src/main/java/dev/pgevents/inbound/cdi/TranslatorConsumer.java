@@ -51,20 +51,23 @@ final class TranslatorConsumer implements Runnable {
     private final InboundEngine engine;
     private final Duration backoffMin;
     private final Duration backoffMax;
+    private final InboundMetrics metrics;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile Status status = Status.STARTING;
     private volatile String lastError;
+    private volatile long lag = -1;
 
     TranslatorConsumer(Translator translator, String group, Map<String, Object> kafkaProperties, InboundEngine engine,
-                       Duration backoffMin, Duration backoffMax) {
+                       Duration backoffMin, Duration backoffMax, InboundMetrics metrics) {
         this.translator = translator;
         this.group = group;
         this.kafkaProperties = kafkaProperties;
         this.engine = engine;
         this.backoffMin = backoffMin;
         this.backoffMax = backoffMax;
+        this.metrics = metrics;
     }
 
     Status status() {
@@ -73,6 +76,11 @@ final class TranslatorConsumer implements Runnable {
 
     String lastError() {
         return lastError;
+    }
+
+    /** Unhandled messages of the assigned partitions as of the last poll; -1 while not consuming. */
+    long lag() {
+        return lag;
     }
 
     String group() {
@@ -98,6 +106,7 @@ final class TranslatorConsumer implements Runnable {
                 backoff = backoffMin;
                 while (stop.getCount() > 0) {
                     if (!pollOnce(c)) {
+                        metrics.paused(translator.name());
                         status = Status.WAITING_FOR_DATABASE;
                         pause(backoff);
                         backoff = next(backoff);
@@ -124,6 +133,7 @@ final class TranslatorConsumer implements Runnable {
                 backoff = next(backoff);
             } finally {
                 consumer = null;
+                lag = -1;
             }
         }
         status = Status.STOPPED;
@@ -142,7 +152,9 @@ final class TranslatorConsumer implements Runnable {
                 for (; i < batch.size(); i++) {
                     ConsumerRecord<String, byte[]> r = batch.get(i);
                     try {
-                        engine.handle(group, translator, message(r));
+                        long t0 = System.nanoTime();
+                        InboundEngine.Outcome outcome = engine.handle(group, translator, message(r));
+                        metrics.handled(translator.name(), outcome, System.nanoTime() - t0);
                         handled.put(tp, new OffsetAndMetadata(r.offset() + 1));
                     } catch (InboundUnavailableException e) {
                         available = false;
@@ -161,6 +173,8 @@ final class TranslatorConsumer implements Runnable {
         if (!handled.isEmpty()) {
             commit(c, handled);
         }
+        // the consumer's own bookkeeping (no request to the broker); partitions not fetched yet count 0
+        lag = c.assignment().stream().mapToLong(tp -> c.currentLag(tp).orElse(0)).sum();
         return available;
     }
 

@@ -1,6 +1,5 @@
 package dev.pgevents.listener.cdi;
 
-import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventStore;
@@ -11,6 +10,8 @@ import dev.pgevents.listener.ListenerEngine;
 import dev.pgevents.listener.ListenerSettings;
 import dev.pgevents.listener.ListenerTables;
 import dev.pgevents.listener.PassResult;
+import dev.pgevents.platform.Durations;
+import dev.pgevents.transaction.Transactions;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -95,6 +96,12 @@ public class ListenerRuntime {
     @Inject
     ListenerMetrics metrics;
 
+    @Inject
+    jakarta.enterprise.event.Event<ListenerBatchCommitted> batchCommitted;
+
+    @Inject
+    jakarta.enterprise.event.Event<AppendedElsewhere> appendedElsewhere;
+
     private ListenerEngine engine;
     private ListenerAdmin admin;
     @Inject
@@ -122,7 +129,8 @@ public class ListenerRuntime {
         // The engine reads raw events and decodes each with the store's codec: a failing decode is
         // that event's failure, not the batch's.
         engine = new ListenerEngine(node, transactions, dataSource, store, codec::decode,
-                id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)), metrics);
+                id -> ListenerSettings.resolve(id, key -> config.getOptionalValue(key, String.class)),
+                new CommittedBatches(metrics, batchCommitted));
         admin = new ListenerAdmin(engine);
         running = true;
         for (EventListener listener : listeners) {
@@ -142,7 +150,7 @@ public class ListenerRuntime {
         if (config.getOptionalValue("pgevents.listener.notify.enabled", Boolean.class).orElse(true)) {
             notifications = new NotificationLoop(nonTxDataSource, CHANNEL, node, this::wakeAllFromElsewhere,
                     config.getOptionalValue("pgevents.listener.notify.reconnect-max", String.class)
-                            .map(ListenerSettings::duration).orElse(Duration.ofSeconds(30)));
+                            .map(Durations::parse).orElse(Duration.ofSeconds(30)));
             timerService.createSingleActionTimer(1, new TimerConfig(LISTEN, false));
         }
     }
@@ -219,6 +227,7 @@ public class ListenerRuntime {
 
     private void wakeAllFromElsewhere() {
         wakeAll();
+        appendedElsewhere.fire(new AppendedElsewhere());
     }
 
     private void wake(String id, long delayMillis) {
