@@ -23,9 +23,10 @@ import java.util.UUID;
  * Slice: publish a submitted cart (book chapter 27), the part in the store. The listener
  * {@value #LISTENER_ID} enqueues a {@value #TASK_TYPE} task for each CartSubmitted, in its own
  * transaction; the task queue is idempotent on (type, event position), so a replay or a reset of
- * the listener enqueues nothing twice and publishes nothing again. The task's arguments are the
- * message to publish. The handler ({@code PublishCart}) records the outcome with the decisions
- * below: a cart is published, or fails to be, at most once as far as the store is concerned.
+ * the listener enqueues nothing twice and publishes nothing again. The task's argument is the cart
+ * id; the handler ({@link PublishCart}) builds the message from the cart's CartSubmitted
+ * ({@link #message}) and records the outcome with the decisions below: a cart is published, or
+ * fails to be, at most once as far as the store is concerned.
  */
 @ApplicationScoped
 public class CartPublication implements EventListener {
@@ -48,7 +49,9 @@ public class CartPublication implements EventListener {
 
     @Override
     public void handle(RecordedEvent event) {
-        tasks.enqueue(TASK_TYPE, message((CartSubmitted) event.event()), event.position());
+        UUID cartId = ((CartSubmitted) event.event()).cartId();
+        tasks.enqueue(TASK_TYPE, Json.createObjectBuilder().add("cartId", cartId.toString()).build().toString(),
+                event.position());
     }
 
     /** The message on the topic {@code published-carts}: {"cartId","orderedProducts":[{"productId","price"}],"totalPrice"}. */

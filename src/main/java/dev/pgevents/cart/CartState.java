@@ -23,9 +23,11 @@ import java.util.UUID;
 /**
  * A cart as the cart commands and the live projection need it: folded from every event tagged with
  * the cart. {@link #items()} are the items in the cart now (not removed, cleared or archived), in
- * the order they were added, each with the position of its CartItemAdded.
+ * the order they were added, each with the position of its CartItemAdded. {@link #submission()} is
+ * the cart's CartSubmitted, null until it is submitted.
  */
-public record CartState(UUID cartId, boolean exists, CartStatus status, List<Item> items) implements State<CartState> {
+public record CartState(UUID cartId, boolean exists, CartStatus status, List<Item> items, CartSubmitted submission)
+        implements State<CartState> {
 
     /** The most items a cart holds. */
     public static final int MAX_ITEMS = 3;
@@ -38,7 +40,7 @@ public record CartState(UUID cartId, boolean exists, CartStatus status, List<Ite
     }
 
     public static CartState of(UUID cartId) {
-        return new CartState(cartId, false, CartStatus.OPEN, List.of());
+        return new CartState(cartId, false, CartStatus.OPEN, List.of(), null);
     }
 
     /** The cart as the store holds it now, read without the decision's locks (queries, the processor). */
@@ -62,19 +64,19 @@ public record CartState(UUID cartId, boolean exists, CartStatus status, List<Ite
     public CartState evolve(RecordedEvent event) {
         Object e = event.event();
         if (e instanceof CartCreated) {
-            return new CartState(cartId, true, status, items);
+            return new CartState(cartId, true, status, items, submission);
         } else if (e instanceof CartItemAdded a) {
             List<Item> more = new ArrayList<>(items);
             more.add(new Item(a, event.position()));
-            return new CartState(cartId, exists, status, more);
+            return new CartState(cartId, exists, status, more, submission);
         } else if (e instanceof CartItemRemoved r) {
             return without(r.itemId());
         } else if (e instanceof ItemArchived a) {
             return without(a.itemId());
         } else if (e instanceof CartCleared) {
-            return new CartState(cartId, exists, status, List.of());
-        } else if (e instanceof CartSubmitted) {
-            return withStatus(CartStatus.SUBMITTED);
+            return new CartState(cartId, exists, status, List.of(), submission);
+        } else if (e instanceof CartSubmitted s) {
+            return new CartState(cartId, exists, CartStatus.SUBMITTED, items, s);
         } else if (e instanceof CartPublished) {
             return withStatus(CartStatus.PUBLISHED);
         } else if (e instanceof CartPublicationFailed) {
@@ -113,10 +115,11 @@ public record CartState(UUID cartId, boolean exists, CartStatus status, List<Ite
     }
 
     private CartState without(UUID itemId) {
-        return new CartState(cartId, exists, status, items.stream().filter(i -> !i.added().itemId().equals(itemId)).toList());
+        return new CartState(cartId, exists, status, items.stream().filter(i -> !i.added().itemId().equals(itemId)).toList(),
+                submission);
     }
 
     private CartState withStatus(CartStatus next) {
-        return new CartState(cartId, exists, next, items);
+        return new CartState(cartId, exists, next, items, submission);
     }
 }

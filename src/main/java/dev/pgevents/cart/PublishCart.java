@@ -17,8 +17,8 @@ import java.util.UUID;
 /**
  * Slice: publish a submitted cart (book chapter 27), the processor. Runs each {@value
  * CartPublication#TASK_TYPE} task outside any transaction: unless the cart is still submitted (its
- * outcome recorded already: a repeated task), it publishes the task's message to {@value #TOPIC}
- * (key = cart id) and waits for the broker's acknowledgement, then appends CartPublished. A failed
+ * outcome recorded already: a repeated task), it publishes the message of its CartSubmitted to
+ * {@value #TOPIC} (key = cart id) and waits for the broker's acknowledgement, then appends CartPublished. A failed
  * attempt is retried with backoff until the deadline ({@code
  * pgevents.processor.publish-cart.retry.deadline}, 1 hour); then {@link #failed} appends
  * CartPublicationFailed.
@@ -45,10 +45,11 @@ public class PublishCart implements TaskHandler {
     @Override
     public void handle(Task task) {
         UUID cartId = cartId(task);
-        if (CartState.read(store, cartId).status() != CartStatus.SUBMITTED) {
+        CartState cart = CartState.read(store, cartId);
+        if (cart.status() != CartStatus.SUBMITTED) {
             return;
         }
-        publisher.publish(new OutboundMessage(TOPIC, cartId.toString(), task.arguments(), null)
+        publisher.publish(new OutboundMessage(TOPIC, cartId.toString(), CartPublication.message(cart.submission()), null)
                 .withMessageId(task.type() + "/" + task.triggeringPosition()));
         decisions.make(new RecordPublished(cartId));
     }

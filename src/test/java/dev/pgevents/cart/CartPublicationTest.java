@@ -8,6 +8,7 @@ import static dev.pgevents.cart.CartFixtures.added;
 import static dev.pgevents.cart.CartFixtures.price;
 import static dev.pgevents.decision.testing.DecisionScenario.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.pgevents.cart.CartEvent.CartCreated;
 import dev.pgevents.cart.CartEvent.CartPublicationFailed;
@@ -16,7 +17,10 @@ import dev.pgevents.cart.CartEvent.CartSubmitted;
 import dev.pgevents.cart.CartEvent.OrderedProduct;
 import dev.pgevents.cart.CartPublication.RecordPublicationFailed;
 import dev.pgevents.cart.CartPublication.RecordPublished;
+import dev.pgevents.decision.testing.DecisionScenario;
+import dev.pgevents.eventstore.Metadata;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class CartPublicationTest {
@@ -43,6 +47,19 @@ class CartPublicationTest {
                 .when(new RecordPublicationFailed(CART, "late")).thenNoEvents();
         given(new CartCreated(CART), added(ITEM_1, TEA, "1"))
                 .when(new RecordPublicationFailed(CART, "not submitted")).thenNoEvents();
+    }
+
+    @Test
+    void theFoldedStateKeepsTheSubmissionTheMessageIsBuiltFrom() {
+        CartState cart = CartState.of(CART);
+        List<dev.pgevents.eventstore.Event> history = List.of(new CartCreated(CART), added(ITEM_1, TEA, "1"), SUBMITTED,
+                new CartPublished(CART));
+        for (int i = 0; i < history.size(); i++) {
+            cart = cart.evolve(DecisionScenario.recorded(i + 1, UUID.randomUUID(), history.get(i), Metadata.empty()));
+        }
+        assertEquals(CartStatus.PUBLISHED, cart.status());
+        assertEquals(SUBMITTED, cart.submission());
+        assertNull(CartState.of(CART).submission());
     }
 
     @Test
