@@ -1,13 +1,22 @@
 package dev.pgevents.devdb;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
@@ -17,8 +26,10 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A single-node KRaft broker (broker and controller in one, Kafka from Maven Central) inside this
- * JVM: storage formatted once, then started; it stops when the JVM exits.
+ * A single-node KRaft broker (broker and controller in one, Kafka from Maven Central): storage
+ * formatted once, then started inside this JVM (the tests), or in a JVM of its own (the run
+ * command: Maven's exec:java closes the class loader of a step once the step returns, which stops
+ * a broker living in it).
  */
 final class EmbeddedKafka {
 
@@ -26,7 +37,89 @@ final class EmbeddedKafka {
     /** Fixed, so that a data directory formatted by an earlier run is started again. */
     private static final String CLUSTER_ID = "cGdldmVudHMta2Fma2EtMQ";
 
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
     private EmbeddedKafka() {
+    }
+
+    /**
+     * The broker's own JVM: {@code <data directory> <port>}. It runs until its standard input
+     * closes (the command that started it ended, however it ended), then stops cleanly.
+     */
+    public static void main(String[] args) throws IOException {
+        start(Path.of(args[0]), Integer.parseInt(args[1]), true);
+        while (System.in.read() >= 0) {
+            // nothing is sent: end of input is the signal
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Starts a broker in a child JVM on localhost:{@code port} and waits until it accepts
+     * connections; it stops with this JVM (a shutdown hook, and its standard input closing if this
+     * JVM is killed). Its output goes to {@code <data directory>.log}.
+     */
+    static KafkaBroker startProcess(Path dataDir, int port) {
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", classPath(), EmbeddedKafka.class.getName(), dataDir.toAbsolutePath().toString(),
+                Integer.toString(port));
+        Process process;
+        try {
+            Files.createDirectories(dataDir.toAbsolutePath().getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the Kafka broker's JVM", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.destroy(); // SIGTERM: the broker's own shutdown hook stops it cleanly
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "embedded-kafka-stop"));
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!accepts(port)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the embedded Kafka broker did not start within " + START_TIMEOUT.toSeconds()
+                        + " s; its output is in " + log);
+            }
+            try {
+                Thread.sleep(200); // polling the port with a deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Kafka", e);
+            }
+        }
+        return new KafkaBroker("localhost:" + port, "embedded Kafka broker in its own JVM, data in " + dataDir
+                + ", log in " + log);
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The class path this class was loaded from: exec:java's class loader, else the JVM's. */
+    private static String classPath() {
+        if (EmbeddedKafka.class.getClassLoader() instanceof URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException e) {
+                    throw new IllegalStateException("class path entry " + url, e);
+                }
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     /**

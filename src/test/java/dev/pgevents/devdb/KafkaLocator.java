@@ -22,8 +22,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *   <li>KAFKA_BOOTSTRAP_SERVERS names a broker: use it, or fail naming it when it does not answer;</li>
  *   <li>tests only: a Testcontainers Kafka, when a Docker engine is available;</li>
  *   <li>a broker at localhost:9092, when one answers;</li>
- *   <li>an embedded single-node KRaft broker (Kafka from Maven Central) in this JVM: for a run on
- *       port 9092 with its data kept, for tests on a free port with fresh data.</li>
+ *   <li>an embedded single-node KRaft broker (Kafka from Maven Central): for a run in a JVM of its
+ *       own on port 9092 with its data kept, for tests in this JVM on a free port with fresh data.</li>
  * </ol>
  * The choice is logged.
  */
@@ -61,7 +61,7 @@ public final class KafkaLocator {
         }
         LOG.info("No Kafka broker at " + LOCAL + " (" + failure + "); starting an embedded Kafka broker");
         if (purpose == PostgresLocator.Purpose.RUN) {
-            return logged(EmbeddedKafka.start(embeddedDataDir, 9092, true));
+            return logged(EmbeddedKafka.startProcess(embeddedDataDir, 9092));
         }
         deleteRecursively(embeddedDataDir);
         return logged(EmbeddedKafka.start(embeddedDataDir, EmbeddedKafka.freePort(), false));

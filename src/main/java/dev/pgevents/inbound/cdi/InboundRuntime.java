@@ -166,6 +166,8 @@ public class InboundRuntime {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "pgevents-" + t.name());
+        // a topic created after the consumer started is found within 10 s, not Kafka's 5 minutes
+        props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "10000");
         for (String name : config.getPropertyNames()) {
             if (name.startsWith(KAFKA_PREFIX)) {
                 props.put(name.substring(KAFKA_PREFIX.length()), config.getValue(name, String.class));
