@@ -94,50 +94,55 @@ final class TranslatorConsumer implements Runnable {
     @Override
     public void run() {
         Duration backoff = backoffMin;
-        while (stop.getCount() > 0) {
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafkaProperties, new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
-                consumer = c;
-                if (stop.getCount() == 0) {
-                    break;
-                }
-                c.subscribe(translator.topics(), new FromStoredOffsets(c));
-                status = Status.RUNNING;
-                backoff = backoffMin;
-                while (stop.getCount() > 0) {
-                    if (!pollOnce(c)) {
-                        metrics.paused(translator.name());
-                        status = Status.WAITING_FOR_DATABASE;
-                        pause(backoff);
-                        backoff = next(backoff);
-                    } else if (status != Status.RUNNING) {
-                        LOG.info(() -> "translator " + translator.name() + " resumed: the database answers again");
-                        status = Status.RUNNING;
-                        backoff = backoffMin;
+        try {
+            while (stop.getCount() > 0) {
+                try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafkaProperties, new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
+                    consumer = c;
+                    if (stop.getCount() == 0) {
+                        break;
                     }
+                    c.subscribe(translator.topics(), new FromStoredOffsets(c));
+                    status = Status.RUNNING;
+                    backoff = backoffMin;
+                    while (stop.getCount() > 0) {
+                        if (!pollOnce(c)) {
+                            metrics.paused(translator.name());
+                            status = Status.WAITING_FOR_DATABASE;
+                            pause(backoff);
+                            backoff = next(backoff);
+                        } else if (status != Status.RUNNING) {
+                            LOG.info(() -> "translator " + translator.name() + " resumed: the database answers again");
+                            status = Status.RUNNING;
+                            backoff = backoffMin;
+                        }
+                    }
+                } catch (WakeupException e) {
+                    // stop() woke the consumer up
+                } catch (InboundUnavailableException e) {
+                    // the stored offsets could not be read on assignment: join again after a pause
+                    lastError = e.getMessage();
+                    status = Status.WAITING_FOR_DATABASE;
+                    LOG.warning(() -> "translator " + translator.name() + ": " + e.getMessage());
+                    pause(backoff);
+                    backoff = next(backoff);
+                } catch (RuntimeException e) {
+                    // a Kafka failure, or anything else unexpected: a translator's consumer must not end silently
+                    lastError = e.getMessage();
+                    LOG.log(Level.WARNING, "translator " + translator.name() + " lost its Kafka consumer; starting a new one in "
+                            + backoff, e);
+                    pause(backoff);
+                    backoff = next(backoff);
+                } finally {
+                    consumer = null;
+                    lag = -1;
                 }
-            } catch (WakeupException e) {
-                // stop() woke the consumer up
-            } catch (InboundUnavailableException e) {
-                // the stored offsets could not be read on assignment: join again after a pause
-                lastError = e.getMessage();
-                status = Status.WAITING_FOR_DATABASE;
-                LOG.warning(() -> "translator " + translator.name() + ": " + e.getMessage());
-                pause(backoff);
-                backoff = next(backoff);
-            } catch (KafkaException | IllegalStateException e) {
-                lastError = e.getMessage();
-                LOG.log(Level.WARNING, "translator " + translator.name() + " lost its Kafka consumer; starting a new one in "
-                        + backoff, e);
-                pause(backoff);
-                backoff = next(backoff);
-            } finally {
-                consumer = null;
-                lag = -1;
             }
+        } finally {
+            // also when an Error ends the thread: stop() must not wait for a signal that never comes
+            status = Status.STOPPED;
+            stopped.countDown();
         }
-        status = Status.STOPPED;
-        stopped.countDown();
     }
 
     /** One poll and its batch; false when the database was unavailable (the batch is rewound). */

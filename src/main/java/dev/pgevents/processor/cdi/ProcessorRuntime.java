@@ -135,7 +135,7 @@ public class ProcessorRuntime {
         }
         try {
             worker.releaseLeases();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // LinkageError: the application's classes already gone
             LOG.log(Level.WARNING, "could not hand back the running tasks of node " + worker.node() + ": " + e);
         }
     }
