@@ -15,12 +15,15 @@ import java.util.Map;
 import org.jboss.arquillian.container.spi.event.container.BeforeStart;
 import org.jboss.arquillian.core.api.annotation.Observes;
 import org.jboss.arquillian.core.spi.LoadableExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 
 /**
  * Before Arquillian starts Liberty: derive the test server from the server Maven created (same
  * configuration, its own name, no deployed applications), locate the test PostgreSQL, give the
  * integration tests a fresh database, locate or start a Kafka broker, and point the test server at
- * them and at its own HTTP port.
+ * them and at its own HTTP port. Every archive Arquillian deploys is written uncompressed
+ * ({@link UncompressedZipExporter}).
  */
 public class TestEnvironmentExtension implements LoadableExtension {
 
@@ -29,6 +32,8 @@ public class TestEnvironmentExtension implements LoadableExtension {
 
     @Override
     public void register(ExtensionBuilder builder) {
+        ShrinkWrap.getDefaultDomain().getConfiguration().getExtensionLoader()
+                .addOverride(ZipExporter.class, UncompressedZipExporter.class);
         builder.observer(Provisioner.class);
     }
 
