@@ -20,20 +20,20 @@ import java.time.Duration;
 import java.util.Base64;
 
 /** HTTP client of the /dcb API for the integration tests, with optional Basic credentials. */
-final class DcbClient {
+public final class DcbClient {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI base;
     private final String authorization;
 
-    DcbClient(URL base, String user, String password) {
+    public DcbClient(URL base, String user, String password) {
         this.base = URI.create(base.toString()).resolve("/dcb/");
         this.authorization = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    static DcbClient anonymous(URL base) {
+    public static DcbClient anonymous(URL base) {
         return new DcbClient(base, null, null);
     }
 
@@ -41,7 +41,7 @@ final class DcbClient {
         return new DcbClient(toUrl(base.resolve("/")), user, password);
     }
 
-    HttpResponse<String> read(String query, String options) {
+    public HttpResponse<String> read(String query, String options) {
         StringBuilder q = new StringBuilder("read");
         String sep = "?";
         if (query != null) {
@@ -61,11 +61,11 @@ final class DcbClient {
         return json(r.body()).asJsonArray();
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(request(path).GET().build());
     }
 
-    HttpResponse<String> append(String body) {
+    public HttpResponse<String> append(String body) {
         return post("append", "application/json", body);
     }
 

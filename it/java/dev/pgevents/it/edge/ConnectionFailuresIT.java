@@ -4,37 +4,48 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pgevents.transaction.Transactions;
 import dev.pgevents.http.Problem;
 import dev.pgevents.http.ProblemMappers;
 import dev.pgevents.it.Deployments;
+import dev.pgevents.it.Http;
+import dev.pgevents.transaction.Transactions;
 import jakarta.annotation.Resource;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.net.URL;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * PostgreSQL terminating the connection of a transaction just before its JTA one-phase commit
- * (what a database restart does to a command in flight): the failure Liberty reports is answered
- * 503 with Retry-After, saying the outcome is unknown, not 500 "unexpected error".
+ * The application's database connections failing under it, answered 503 with Retry-After, not
+ * 500: every pooled connection of the datasource held elsewhere (a read-model GET waits for the
+ * pool's connection timeout, 10 s); PostgreSQL terminating the connection of a transaction just
+ * before its JTA one-phase commit (what a database restart does to a command in flight), where
+ * the answer says the outcome is unknown rather than "unexpected error". Runs in the server.
  */
 @ExtendWith(ArquillianExtension.class)
-class CommitConnectionLossIT {
+class ConnectionFailuresIT {
 
     @Deployment
     static WebArchive deployment() {
-        return Deployments.application();
+        return Deployments.application().addClass(Http.class);
     }
 
     @Inject
@@ -45,6 +56,43 @@ class CommitConnectionLossIT {
 
     @Resource(lookup = "jdbc/pgevents-nontx")
     DataSource nonTx;
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void anExhaustedPoolAnswers503() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<Connection> held = new ArrayList<>();
+        try {
+            // each on a thread of its own (no transaction, nothing shared), until the pool says no
+            while (true) {
+                CompletableFuture<Connection> taken = new CompletableFuture<>();
+                Thread holder = new Thread(() -> {
+                    try (Connection c = jta.getConnection()) {
+                        taken.complete(c);
+                        release.await(60, TimeUnit.SECONDS);
+                    } catch (SQLException | InterruptedException | RuntimeException e) {
+                        taken.completeExceptionally(e);
+                    }
+                });
+                holder.start();
+                try {
+                    held.add(taken.get(30, TimeUnit.SECONDS));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    break; // the pool is exhausted: its connection timeout passed
+                }
+                assertTrue(held.size() <= 200, "the pool never ran out");
+            }
+            HttpResponse<String> answer = new Http(base).get("api/courses");
+            assertEquals(503, answer.statusCode(), answer.body());
+            assertTrue(answer.headers().firstValue("Retry-After").isPresent(), answer.headers().toString());
+            assertTrue(answer.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        } finally {
+            release.countDown();
+        }
+        assertEquals(200, new Http(base).get("api/courses").statusCode(), "once the connections are back");
+    }
 
     @Test
     void aCommitWhoseConnectionWasTerminatedAnswers503OutcomeUnknown() {

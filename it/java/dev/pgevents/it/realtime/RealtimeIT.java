@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.jdbc.AppendProtocol;
 import dev.pgevents.it.Await;
+import dev.pgevents.it.Http;
 import dev.pgevents.it.TestEnvironmentExtension;
 import dev.pgevents.subscription.SseOutbox;
+import dev.pgevents.subscription.client.SseMessage;
+import dev.pgevents.subscription.client.SubscriptionClient;
 import dev.pgevents.testsupport.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonStructure;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.net.Socket;
@@ -21,6 +25,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +35,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,15 +49,22 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * {@code GET /dcb/subscribe} against the real WAR (issue 17): catch-up then live in position
- * order while writers commit out of order, reconnecting with Last-Event-ID, 200 subscribers at
- * once, and a client that never reads.
+ * Live streams against the real WAR (issue 17), in one deployment: {@code GET /dcb/subscribe}
+ * (catch-up then live in position order while writers commit out of order, reconnecting with
+ * Last-Event-ID, 200 subscribers at once, a client that never reads); the course catalogue live
+ * ({@code /api/courses/changes} and {@code /api/courses/{id}/changes}: a snapshot equal to the
+ * GET answers, then an upsert per change with the position of the event that caused it); and the
+ * live page in a real browser (headless Debian Chromium over WebDriver: the board's free seats
+ * change within a second of a subscription; a screenshot goes to target/live-page.png).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
-class EventSubscriptionIT {
+class RealtimeIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -63,15 +79,21 @@ class EventSubscriptionIT {
     URL base;
 
     URI root;
+    Http http;
+    /** A prefix of this test's event types. */
     String p;
+    /** A course of this test's own. */
+    String course;
 
     @BeforeEach
     void setUp() {
         root = URI.create(base.toString()).resolve("/");
+        http = new Http(base).serverRoot();
         p = "r" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        course = "c" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    // ------------------------------------------------------------------------------- the API
+    // ------------------------------------------------------------------------------- /dcb/subscribe: the API
 
     @Test
     void subscribeHasTheAccessRulesAndInputChecksOfRead() throws Exception {
@@ -105,7 +127,7 @@ class EventSubscriptionIT {
         }
     }
 
-    // ------------------------------------------------------------------------------- guarantees
+    // ------------------------------------------------------------------------------- /dcb/subscribe: guarantees
 
     /**
      * Writers that hold their transaction open while later positions commit (direct JDBC by the
@@ -254,7 +276,156 @@ class EventSubscriptionIT {
         }
     }
 
-    // ------------------------------------------------------------------------------- helpers
+    // ------------------------------------------------------------------------------- the course catalogue live
+
+    /** Collects the messages of one stream. */
+    static final class Messages implements SubscriptionClient.Handler {
+        final List<SseMessage> all = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onMessage(SseMessage message) {
+            all.add(message);
+        }
+
+        SseMessage find(String event, String text) {
+            return all.stream().filter(m -> m.event().equals(event) && m.data().contains(text)).findFirst().orElse(null);
+        }
+    }
+
+    SubscriptionClient open(String path, Messages messages) {
+        return new SubscriptionClient(HTTP, root.resolve(path), Map.of(), null, Duration.ofMillis(200), messages).start();
+    }
+
+    @Test
+    void theCatalogueStreamSendsTheListThenEachChangedCourse() {
+        long defined = position(http.post("/api/courses", "application/json",
+                "{\"courseId\":\"" + course + "\",\"name\":\"Live\",\"capacity\":5}"));
+        http.get("/api/courses?minPosition=" + defined);
+        Messages messages = new Messages();
+        try (SubscriptionClient client = open("api/courses/changes", messages)) {
+            Await.until("the snapshot", WAIT, () -> !messages.all.isEmpty());
+            SseMessage snapshot = messages.all.get(0);
+            assertEquals("snapshot", snapshot.event());
+            assertEquals(json(http.get("/api/courses").body()), json(snapshot.data()), "the snapshot is GET /api/courses");
+
+            String student = course + "-s";
+            assertEquals(201, http.post("/api/students", "application/json",
+                    "{\"studentId\":\"" + student + "\",\"name\":\"Ada\"}").statusCode());
+            long subscribed = position(http.post("/api/courses/" + course + "/subscriptions", "application/json",
+                    "{\"studentId\":\"" + student + "\"}"));
+            Await.until("the upsert of the subscription", WAIT, () -> messages.find("upsert", "\"availableSeats\":4") != null);
+            SseMessage upsert = messages.find("upsert", "\"availableSeats\":4");
+            assertEquals(String.valueOf(subscribed), upsert.id(), "id: the position of the event that caused it");
+            assertEquals(json(http.get("/api/courses/" + course).body()), json(upsert.data()),
+                    "the upsert is GET /api/courses/{id}");
+        }
+    }
+
+    @Test
+    void theStreamOfOneCourseSendsItThenItsChangesAndAReconnectGetsAFreshSnapshot() {
+        long defined = position(http.post("/api/courses", "application/json",
+                "{\"courseId\":\"" + course + "\",\"name\":\"Live\",\"capacity\":5}"));
+        http.get("/api/courses/" + course + "?minPosition=" + defined);
+        Messages messages = new Messages();
+        try (SubscriptionClient client = open("api/courses/" + course + "/changes", messages)) {
+            Await.until("the snapshot", WAIT, () -> !messages.all.isEmpty());
+            assertEquals("snapshot", messages.all.get(0).event());
+            assertEquals(json(http.get("/api/courses/" + course).body()), json(messages.all.get(0).data()));
+            assertEquals(String.valueOf(defined), messages.all.get(0).id());
+
+            long renamed = position(http.put("/api/courses/" + course + "/name", "application/json", "{\"name\":\"Renamed\"}"));
+            Await.until("the rename", WAIT, () -> messages.find("upsert", "Renamed") != null);
+            assertEquals(String.valueOf(renamed), messages.find("upsert", "Renamed").id());
+            // another course's change is not in this stream
+            position(http.post("/api/courses", "application/json",
+                    "{\"courseId\":\"" + course + "x\",\"name\":\"Other\",\"capacity\":1}"));
+            long capacity = position(http.put("/api/courses/" + course + "/capacity", "application/json", "{\"capacity\":9}"));
+            Await.until("the capacity change", WAIT, () -> messages.find("upsert", "\"capacity\":9") != null);
+            assertTrue(messages.all.stream().noneMatch(m -> m.data().contains(course + "x")), messages.all.toString());
+            assertEquals(String.valueOf(capacity), messages.find("upsert", "\"capacity\":9").id());
+        }
+        Messages again = new Messages();
+        try (SubscriptionClient client = open("api/courses/" + course + "/changes", again)) {
+            Await.until("a fresh snapshot", WAIT, () -> !again.all.isEmpty());
+            assertEquals("snapshot", again.all.get(0).event());
+            assertTrue(again.all.get(0).data().contains("\"capacity\":9"), again.all.get(0).data());
+        }
+    }
+
+    @Test
+    void anUnknownCourseIs404() throws Exception {
+        HttpResponse<String> r = http.get("/api/courses/" + course + "/changes");
+        assertEquals(404, r.statusCode(), r.body());
+        assertTrue(r.body().contains("course " + course + " does not exist"), r.body());
+        assertEquals(404, HTTP.send(HttpRequest.newBuilder(root.resolve("api/courses/" + course + "/changes"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode());
+    }
+
+    static long position(HttpResponse<String> r) {
+        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
+        return Long.parseLong(r.headers().firstValue("Event-Position").orElseThrow());
+    }
+
+    static JsonStructure json(String text) {
+        try (var reader = Json.createReader(new StringReader(text))) {
+            return reader.read();
+        }
+    }
+
+    // ------------------------------------------------------------------------------- the live page
+
+    @Test
+    void theBoardShowsASubscriptionWithinASecond() throws Exception {
+        String student = course + "-ada";
+        long defined = position(http.post("/api/courses", "application/json",
+                "{\"courseId\":\"" + course + "\",\"name\":\"Live algebra\",\"capacity\":3}"));
+        position(http.post("/api/students", "application/json",
+                "{\"studentId\":\"" + student + "\",\"name\":\"Ada\"}"));
+        http.get("/api/courses/" + course + "?minPosition=" + defined);
+
+        ChromeDriver browser = Chromium.start(Path.of("target"));
+        try {
+            browser.get(base.toURI().resolve("/live/").toString());
+            Await.until("the board shows the course with 3 free seats", Duration.ofSeconds(30),
+                    () -> "3".equals(seats(browser, course)));
+            Await.until("the page is live", Duration.ofSeconds(10),
+                    () -> "live".equals(browser.findElement(By.id("status")).getText()));
+
+            position(http.post("/api/courses/" + course + "/subscriptions", "application/json",
+                    "{\"studentId\":\"" + student + "\"}"));
+            Await.until("the board shows 2 free seats within a second of the subscription", Duration.ofSeconds(1),
+                    () -> "2".equals(seats(browser, course)));
+            assertTrue(browser.findElement(By.id("feed")).getText().contains(course + ": 2 of 3 seats free"));
+
+            Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, Path.of("target", "live-page.png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void thePageIsServedAtLiveSlashAndNothingElseUnderLive() {
+        HttpResponse<String> page = http.get("/live/");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<script src=\"live.js\">"), page.body());
+        assertEquals(200, http.get("/live/live.js").statusCode());
+        HttpResponse<String> redirect = http.get("/live");
+        assertTrue(List.of(200, 301).contains(redirect.statusCode()), redirect.statusCode() + " " + redirect.body());
+        assertEquals(404, http.get("/live/nothing.html").statusCode());
+    }
+
+    /**
+     * The free seats the board shows for the course, or null while it has no row: read in one
+     * script, since the board replaces its rows at every change (a found element can go stale).
+     */
+    private static String seats(ChromeDriver browser, String course) {
+        return (String) browser.executeScript("const cell = document.querySelector(arguments[0]);"
+                + " return cell ? cell.textContent : null;", "tr[data-course-id='" + course + "'] td.seats");
+    }
+
+    // ------------------------------------------------------------------------------- /dcb helpers
 
     static String types(String... types) {
         return "{\"items\":[{\"types\":[\"" + String.join("\",\"", types) + "\"]}]}";
