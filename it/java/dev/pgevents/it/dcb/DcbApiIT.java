@@ -10,13 +10,20 @@ import dev.pgevents.it.Http;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -27,13 +34,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The /dcb API enabled with authentication (the production setting): access control, every
- * request and answer shape, every option, every bad input. Each test works on types and tags of
+ * The /dcb API enabled with authentication (the production setting): access control (a Basic
+ * login leaves no cookie that alone authenticates, here and on the admin API), every request and
+ * answer shape, every option, every bad input. Each test works on types and tags of
  * its own (a random prefix), so it is independent of what else the IT database holds.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class DcbApiIT {
+
+    private static final HttpClient COOKIE_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -93,6 +103,47 @@ class DcbApiIT {
     void aUserInTheEventStoreGroupHasTheRoleWithoutABindingFile() {
         assertEquals(200, dcb.read(types(p + "A"), null).statusCode());
         dcb.appendOk(one(p + "A", "x"));
+    }
+
+    // ------------------------------------------------------------------------------- cookies
+
+    /*
+     * Cross-site request forgery: a Basic login must not leave a cookie that alone authenticates a
+     * state-changing request (a foreign site's form makes a browser send cookies, never credentials),
+     * on /dcb and on the admin API alike.
+     */
+
+    @Test
+    void anAdminPostWithOnlyTheCookiesOfABasicLoginIsUnauthorized() throws Exception {
+        assertCookiesAloneAreUnauthorized("admin", "admin", "api/admin/listeners/no-such-listener/pause", "", 404);
+    }
+
+    @Test
+    void aDcbAppendWithOnlyTheCookiesOfABasicLoginIsUnauthorized() throws Exception {
+        assertCookiesAloneAreUnauthorized("eventstore", "eventstore", "dcb/append", "{\"events\":[]}", 400);
+    }
+
+    private void assertCookiesAloneAreUnauthorized(
+            String user, String password, String path, String body, int authenticatedStatus) throws Exception {
+        String basic = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> login = COOKIE_CLIENT.send(cookiePost(path, body).header("Authorization", basic).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(authenticatedStatus, login.statusCode(), login.body());
+        List<String> setCookies = login.headers().allValues("Set-Cookie");
+        assertFalse(setCookies.stream().anyMatch(c -> c.startsWith("LtpaToken2=")), "no single sign-on cookie: " + setCookies);
+
+        String cookies = setCookies.stream().map(c -> c.split(";", 2)[0]).collect(Collectors.joining("; "));
+        HttpRequest.Builder forged = cookiePost(path, body);
+        if (!cookies.isEmpty()) {
+            forged.header("Cookie", cookies);
+        }
+        HttpResponse<String> answer = COOKIE_CLIENT.send(forged.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, answer.statusCode(), "cookies " + setCookies + " authenticated: " + answer.body());
+    }
+
+    private HttpRequest.Builder cookiePost(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(base.toString()).resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     // ------------------------------------------------------------------------------- shapes
