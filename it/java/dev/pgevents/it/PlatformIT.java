@@ -9,9 +9,9 @@ import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,46 +49,6 @@ class PlatformIT {
 
     @ArquillianResource
     URL base;
-
-    @Test
-    void systemInfoComesFromTheDatabaseThroughJpa() {
-        HttpResponse<String> response = new Http(base).get("api/system");
-        assertEquals(200, response.statusCode(), response.body());
-        JsonObject info = Http.json(response).asJsonObject();
-        assertEquals(TestEnvironmentExtension.DATABASE, info.getString("database"));
-        assertTrue(info.getString("postgresVersion").matches("\\d+(\\.\\d+)?.*"), info.toString());
-        assertFalse(info.getJsonArray("migrations").isEmpty(), "migrations were applied at start-up: " + info);
-        assertTrue(info.getJsonArray("migrations").getJsonObject(0).getBoolean("success"));
-    }
-
-    @Test
-    void readinessAndLivenessAreUpWithTheDatabase() {
-        Http root = new Http(base).serverRoot();
-        HttpResponse<String> ready = root.get("health/ready");
-        assertEquals(200, ready.statusCode(), ready.body());
-        JsonObject body = Http.json(ready).asJsonObject();
-        assertEquals("UP", body.getString("status"));
-        assertTrue(body.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .anyMatch(c -> "database".equals(c.getString("name")) && "UP".equals(c.getString("status"))), body.toString());
-        assertEquals(200, root.get("health/live").statusCode());
-    }
-
-    @Test
-    void anUnknownPathIsAProblemNotAStackTrace() {
-        HttpResponse<String> response = new Http(base).get("api/no-such-thing");
-        assertEquals(404, response.statusCode());
-        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
-        JsonObject problem = Http.json(response).asJsonObject();
-        assertEquals(404, problem.getInt("status"));
-        assertFalse(response.body().contains("Exception"), response.body());
-    }
-
-    @Test
-    void metricsAreServedOverPlainHttp() {
-        HttpResponse<String> response = new Http(base).serverRoot().get("metrics");
-        assertEquals(200, response.statusCode());
-        assertTrue(response.body().contains("jvm_uptime"), "prometheus text expected");
-    }
 
     // ------------------------------------------------------------------------------- errors leak nothing
 
@@ -220,5 +180,47 @@ class PlatformIT {
         assertEquals(404, r.statusCode(), r.body());
         assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElse(""));
         assertTrue(r.body().contains("pgevents.dcb.enabled"), r.body());
+    }
+
+    // ------------------------------------------------------------------------------- the platform
+
+    @Test
+    void systemInfoComesFromTheDatabaseThroughJpa() {
+        HttpResponse<String> response = new Http(base).get("api/system");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonObject info = Http.json(response).asJsonObject();
+        assertEquals(TestEnvironmentExtension.DATABASE, info.getString("database"));
+        assertTrue(info.getString("postgresVersion").matches("\\d+(\\.\\d+)?.*"), info.toString());
+        assertFalse(info.getJsonArray("migrations").isEmpty(), "migrations were applied at start-up: " + info);
+        assertTrue(info.getJsonArray("migrations").getJsonObject(0).getBoolean("success"));
+    }
+
+    @Test
+    void readinessAndLivenessAreUpWithTheDatabase() {
+        Http root = new Http(base).serverRoot();
+        HttpResponse<String> ready = root.get("health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonObject body = Http.json(ready).asJsonObject();
+        assertEquals("UP", body.getString("status"));
+        assertTrue(body.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .anyMatch(c -> "database".equals(c.getString("name")) && "UP".equals(c.getString("status"))), body.toString());
+        assertEquals(200, root.get("health/live").statusCode());
+    }
+
+    @Test
+    void anUnknownPathIsAProblemNotAStackTrace() {
+        HttpResponse<String> response = new Http(base).get("api/no-such-thing");
+        assertEquals(404, response.statusCode());
+        assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+        JsonObject problem = Http.json(response).asJsonObject();
+        assertEquals(404, problem.getInt("status"));
+        assertFalse(response.body().contains("Exception"), response.body());
+    }
+
+    @Test
+    void metricsAreServedOverPlainHttp() {
+        HttpResponse<String> response = new Http(base).serverRoot().get("metrics");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("jvm_uptime"), "prometheus text expected");
     }
 }
