@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import dev.pgevents.http.OpenApi;
 
 /**
  * The products of the cart domain over HTTP: price changes, the inventories read model and the
@@ -25,6 +28,8 @@ import java.util.UUID;
 @ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "products", description = "Prices and inventories of the cart example")
+@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
 public class ProductApi {
 
     @Inject
@@ -41,6 +46,7 @@ public class ProductApi {
 
     @PUT
     @Path("{productId}/price")
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response changePrice(@PathParam("productId") String productId, CartJsonBody body) {
         UUID product = CartApi.id("productId", productId);
         ChangePrice command = CartApi.valid(() -> new ChangePrice(product,
@@ -50,6 +56,7 @@ public class ProductApi {
 
     @GET
     @Path("{productId}/inventory")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
     public Inventories.InventoryView inventory(@PathParam("productId") String productId,
                                                @QueryParam("minPosition") String minPosition) {
         UUID id = CartApi.id("productId", productId);

@@ -23,6 +23,9 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import dev.pgevents.http.OpenApi;
 
 /**
  * The courses domain over HTTP. Each command becomes a slice's decision, run by the decision
@@ -34,6 +37,8 @@ import java.util.List;
 @ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "courses", description = "Courses, students and subscriptions: commands answer Event-Position; reads accept ?minPosition= (read-your-writes)")
+@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
 public class CoursesApi {
 
     public static final String EVENT_POSITION = "Event-Position";
@@ -52,6 +57,7 @@ public class CoursesApi {
 
     @GET
     @Path("courses/{courseId}")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
     public CourseCatalog.CourseSummary course(@PathParam("courseId") String courseId,
                                               @QueryParam("minPosition") String minPosition) {
         String id = Inputs.id("courseId", courseId);
@@ -68,6 +74,7 @@ public class CoursesApi {
 
     @GET
     @Path("students/{studentId}")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
     public StudentDirectory.StudentSummary student(@PathParam("studentId") String studentId,
                                                    @QueryParam("minPosition") String minPosition) {
         String id = Inputs.id("studentId", studentId);
@@ -77,6 +84,7 @@ public class CoursesApi {
 
     @POST
     @Path("courses")
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response defineCourse(DefineCourse.Request body) {
         DefineCourse command = Inputs.body(body).toCommand();
         return created(decide(command), URI.create("/api/courses/" + command.courseId()));
@@ -84,12 +92,16 @@ public class CoursesApi {
 
     @PUT
     @Path("courses/{courseId}/name")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response renameCourse(@PathParam("courseId") String courseId, RenameCourse.Request body) {
         return noContent(decide(Inputs.body(body).toCommand(courseId)));
     }
 
     @PUT
     @Path("courses/{courseId}/capacity")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response changeCapacity(@PathParam("courseId") String courseId, ChangeCourseCapacity.Request body) {
         return noContent(decide(Inputs.body(body).toCommand(courseId)));
     }
@@ -97,12 +109,15 @@ public class CoursesApi {
     @POST
     @Path("courses/{courseId}/close")
     @Consumes(MediaType.WILDCARD)
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response closeCourse(@PathParam("courseId") String courseId) {
         return noContent(decide(CloseCourse.of(courseId)));
     }
 
     @POST
     @Path("students")
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response registerStudent(RegisterStudent.Request body) {
         RegisterStudent command = Inputs.body(body).toCommand();
         return created(decide(command), URI.create("/api/students/" + command.studentId()));
@@ -110,6 +125,8 @@ public class CoursesApi {
 
     @POST
     @Path("courses/{courseId}/subscriptions")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response subscribe(@PathParam("courseId") String courseId, SubscribeStudent.Request body) {
         SubscribeStudent command = Inputs.body(body).toCommand(courseId);
         return created(decide(command), UriBuilder.fromPath("/api/courses/{c}/subscriptions/{s}")
@@ -119,6 +136,8 @@ public class CoursesApi {
     @DELETE
     @Path("courses/{courseId}/subscriptions/{studentId}")
     @Consumes(MediaType.WILDCARD)
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public Response unsubscribe(@PathParam("courseId") String courseId, @PathParam("studentId") String studentId) {
         return noContent(decide(UnsubscribeStudent.of(courseId, studentId)));
     }

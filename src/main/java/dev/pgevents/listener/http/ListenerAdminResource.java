@@ -23,6 +23,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.pgevents.http.OpenApi;
 
 /**
  * Operations on the listeners (role pgevents-admin):
@@ -45,6 +49,11 @@ import java.util.function.Supplier;
 @DeclareRoles(AdminAuthorization.ROLE)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin: listeners", description = "Listeners: position, lag, status; pause, resume, reset; parked events (correlation and causation ids included)")
+@SecurityRequirement(name = OpenApi.BASIC)
+@APIResponse(responseCode = "401", ref = OpenApi.UNAUTHORIZED)
+@APIResponse(responseCode = "403", ref = OpenApi.FORBIDDEN)
+@APIResponse(responseCode = "429", ref = OpenApi.TOO_MANY_REQUESTS)
 public class ListenerAdminResource {
 
     @Inject
@@ -61,12 +70,15 @@ public class ListenerAdminResource {
 
     @GET
     @Path("{id}")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
     public ListenerInfo get(@PathParam("id") String id) {
         return call(() -> admin().info(id));
     }
 
     @POST
     @Path("{id}/pause")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public ListenerInfo pause(@PathParam("id") String id) {
         return call(() -> {
             admin().pause(id);
@@ -76,6 +88,8 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/resume")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public ListenerInfo resume(@PathParam("id") String id) {
         return call(() -> {
             admin().resume(id);
@@ -86,6 +100,9 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/reset")
+    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public ListenerInfo reset(@PathParam("id") String id, @QueryParam("position") String position) {
         long to = position == null ? 0 : position(position);
         return call(() -> {
@@ -97,6 +114,7 @@ public class ListenerAdminResource {
 
     @GET
     @Path("{id}/parked")
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
     public List<ParkedEvent> parked(@PathParam("id") String id) {
         return call(() -> {
             admin().info(id); // 404 for an unknown listener
@@ -106,6 +124,9 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/retry")
+    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public ListenerInfo retry(@PathParam("id") String id, @PathParam("position") String position) {
         long at = position(position);
         return call(() -> {
@@ -117,6 +138,9 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/skip")
+    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
+    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
     public ListenerInfo skip(@PathParam("id") String id, @PathParam("position") String position) {
         long at = position(position);
         return call(() -> {
