@@ -111,6 +111,12 @@ class TelemetryIT {
         assertFalse(batch.getParentSpanContext().isValid(), "a batch starts a trace of its own, linked to its commands");
         assertTrue(batch.getAttributes().asMap().entrySet().stream().anyMatch(e -> e.getKey().getKey().equals("pgevents.position.last")
                 && ((Long) e.getValue()) >= position), batch.toString());
+        // the sample trace of docs/operations.md, in the server's log
+        InMemorySpans.spans().stream().filter(s -> s.getTraceId().equals(decide.getTraceId()) || s == batch)
+                .forEach(s -> System.out.println("sample trace: " + s.getName() + " kind=" + s.getKind() + " trace="
+                        + s.getTraceId() + " span=" + s.getSpanId() + " parent=" + s.getParentSpanId() + " "
+                        + s.getAttributes().asMap() + " links=" + s.getLinks().stream().map(l -> l.getSpanContext().getSpanId()).toList()
+                        + " ms=" + (s.getEndEpochNanos() - s.getStartEpochNanos()) / 1_000_000.0));
     }
 
     /** The decision span whose context the event stored. */
