@@ -73,8 +73,8 @@ class PlatformIT {
 
     /**
      * Every JAX-RS resource method of the WAR (found by reflection over its classes) is in the
-     * OpenAPI document, with the errors any operation can answer (500, 503), a 400 or 404 when it
-     * takes input, 401 and 403 when it needs a login, each a problem+json body.
+     * OpenAPI document, with a success response, the errors any operation can answer (500, 503),
+     * a 400 or 404 when it takes input, 401 and 403 when it needs a login, each a problem+json body.
      */
     @Test
     void theOpenApiDocumentDescribesEveryResourceMethodWithItsErrors() throws Exception {
@@ -93,6 +93,9 @@ class PlatformIT {
                 continue;
             }
             JsonObject responses = operation.getJsonObject("responses");
+            if (responses.keySet().stream().noneMatch(status -> status.startsWith("2") || status.startsWith("3"))) {
+                problems.add(o + ": no success response");
+            }
             List<String> expected = new ArrayList<>(List.of("500", "503"));
             if (o.takesInput()) {
                 expected.add(responses.containsKey("404") ? "404" : "400");

@@ -23,7 +23,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.pgevents.http.OpenApi;
 
 /**
@@ -37,7 +37,6 @@ import dev.pgevents.http.OpenApi;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "carts", description = "The cart of docs/cart.md")
-@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
 public class CartApi {
 
     public static final String EVENT_POSITION = "Event-Position";
@@ -56,8 +55,7 @@ public class CartApi {
 
     @POST
     @Path("{cartId}/items")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response addItem(@PathParam("cartId") String cartId, CartJsonBody body) {
         UUID cart = id("cartId", cartId);
         AddItem command = valid(() -> AddItem.from(cart, required(body).json(), UUID.randomUUID()));
@@ -68,8 +66,7 @@ public class CartApi {
     @DELETE
     @Path("{cartId}/items/{itemId}")
     @Consumes(MediaType.WILDCARD)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response removeItem(@PathParam("cartId") String cartId, @PathParam("itemId") String itemId) {
         return noContent(decide(new RemoveItem(id("cartId", cartId), id("itemId", itemId))));
     }
@@ -77,8 +74,7 @@ public class CartApi {
     @DELETE
     @Path("{cartId}/items")
     @Consumes(MediaType.WILDCARD)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response clear(@PathParam("cartId") String cartId) {
         return noContent(decide(new ClearCart(id("cartId", cartId))));
     }
@@ -86,15 +82,14 @@ public class CartApi {
     @POST
     @Path("{cartId}/submit")
     @Consumes(MediaType.WILDCARD)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response submit(@PathParam("cartId") String cartId) {
         return noContent(decide(new SubmitCart(id("cartId", cartId))));
     }
 
     @GET
     @Path("{cartId}/items")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public CartItems.CartItemsView items(@PathParam("cartId") String cartId) {
         UUID id = id("cartId", cartId);
         return cartItems.find(id).orElseThrow(() -> cartNotFound(id));
@@ -102,7 +97,7 @@ public class CartApi {
 
     @GET
     @Path("{cartId}")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Carts.CartView cart(@PathParam("cartId") String cartId, @QueryParam("minPosition") String minPosition) {
         UUID id = id("cartId", cartId);
         awaitRead(readYourWrites, Carts.ID, minPosition);

@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.pgevents.http.OpenApi;
 
 /**
@@ -29,7 +29,6 @@ import dev.pgevents.http.OpenApi;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "products", description = "Prices and inventories of the cart example")
-@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
 public class ProductApi {
 
     @Inject
@@ -46,7 +45,7 @@ public class ProductApi {
 
     @PUT
     @Path("{productId}/price")
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response changePrice(@PathParam("productId") String productId, CartJsonBody body) {
         UUID product = CartApi.id("productId", productId);
         ChangePrice command = CartApi.valid(() -> new ChangePrice(product,
@@ -56,7 +55,7 @@ public class ProductApi {
 
     @GET
     @Path("{productId}/inventory")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Inventories.InventoryView inventory(@PathParam("productId") String productId,
                                                @QueryParam("minPosition") String minPosition) {
         UUID id = CartApi.id("productId", productId);

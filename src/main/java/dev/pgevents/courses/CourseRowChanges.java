@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.pgevents.http.OpenApi;
 
 /**
@@ -26,7 +26,6 @@ import dev.pgevents.http.OpenApi;
 @Path("api/courses/{courseId}/changes")
 @ApplicationScoped
 @Tag(name = "live", description = "Live read models over Server-Sent Events")
-@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
 public class CourseRowChanges {
 
     @Inject
@@ -37,7 +36,7 @@ public class CourseRowChanges {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public void one(@PathParam("courseId") String courseId, @Context SseEventSink sink, @Context Sse sse) {
         feeds.subscribe(catalog, existing(courseId), sink, sse);
     }
@@ -45,7 +44,7 @@ public class CourseRowChanges {
     /** HEAD: the 404 check, no stream (JAX-RS would otherwise run the GET, registering a client nobody reads). */
     @HEAD
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response head(@PathParam("courseId") String courseId) {
         existing(courseId);
         return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).build();

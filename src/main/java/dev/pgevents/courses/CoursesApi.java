@@ -24,7 +24,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.pgevents.http.OpenApi;
 
 /**
@@ -38,7 +38,6 @@ import dev.pgevents.http.OpenApi;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Tag(name = "courses", description = "Courses, students and subscriptions: commands answer Event-Position; reads accept ?minPosition= (read-your-writes)")
-@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
 public class CoursesApi {
 
     public static final String EVENT_POSITION = "Event-Position";
@@ -57,7 +56,7 @@ public class CoursesApi {
 
     @GET
     @Path("courses/{courseId}")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public CourseCatalog.CourseSummary course(@PathParam("courseId") String courseId,
                                               @QueryParam("minPosition") String minPosition) {
         String id = Inputs.id("courseId", courseId);
@@ -74,7 +73,7 @@ public class CoursesApi {
 
     @GET
     @Path("students/{studentId}")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public StudentDirectory.StudentSummary student(@PathParam("studentId") String studentId,
                                                    @QueryParam("minPosition") String minPosition) {
         String id = Inputs.id("studentId", studentId);
@@ -84,7 +83,7 @@ public class CoursesApi {
 
     @POST
     @Path("courses")
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response defineCourse(DefineCourse.Request body) {
         DefineCourse command = Inputs.body(body).toCommand();
         return created(decide(command), URI.create("/api/courses/" + command.courseId()));
@@ -92,16 +91,14 @@ public class CoursesApi {
 
     @PUT
     @Path("courses/{courseId}/name")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response renameCourse(@PathParam("courseId") String courseId, RenameCourse.Request body) {
         return noContent(decide(Inputs.body(body).toCommand(courseId)));
     }
 
     @PUT
     @Path("courses/{courseId}/capacity")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response changeCapacity(@PathParam("courseId") String courseId, ChangeCourseCapacity.Request body) {
         return noContent(decide(Inputs.body(body).toCommand(courseId)));
     }
@@ -109,15 +106,14 @@ public class CoursesApi {
     @POST
     @Path("courses/{courseId}/close")
     @Consumes(MediaType.WILDCARD)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response closeCourse(@PathParam("courseId") String courseId) {
         return noContent(decide(CloseCourse.of(courseId)));
     }
 
     @POST
     @Path("students")
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response registerStudent(RegisterStudent.Request body) {
         RegisterStudent command = Inputs.body(body).toCommand();
         return created(decide(command), URI.create("/api/students/" + command.studentId()));
@@ -125,8 +121,7 @@ public class CoursesApi {
 
     @POST
     @Path("courses/{courseId}/subscriptions")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response subscribe(@PathParam("courseId") String courseId, SubscribeStudent.Request body) {
         SubscribeStudent command = Inputs.body(body).toCommand(courseId);
         return created(decide(command), UriBuilder.fromPath("/api/courses/{c}/subscriptions/{s}")
@@ -136,8 +131,7 @@ public class CoursesApi {
     @DELETE
     @Path("courses/{courseId}/subscriptions/{studentId}")
     @Consumes(MediaType.WILDCARD)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response unsubscribe(@PathParam("courseId") String courseId, @PathParam("studentId") String studentId) {
         return noContent(decide(UnsubscribeStudent.of(courseId, studentId)));
     }

@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import dev.pgevents.http.OpenApi;
 
 /**
@@ -45,7 +45,7 @@ public class LivePage {
 
     @GET
     @Path("{file: .*}")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response file(@PathParam("file") String file) {
         String name = file.isEmpty() ? "index.html" : file;
         String type = FILES.get(name);

@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.pgevents.http.OpenApi;
 
@@ -66,10 +66,6 @@ import dev.pgevents.http.OpenApi;
 @DeclareRoles(DcbConfig.ROLE)
 @Tag(name = "dcb", description = "The event store over HTTP (DCB API), when enabled")
 @SecurityRequirement(name = OpenApi.BASIC)
-@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-@APIResponse(responseCode = "401", ref = OpenApi.UNAUTHORIZED)
-@APIResponse(responseCode = "403", ref = OpenApi.FORBIDDEN)
-@APIResponse(responseCode = "429", ref = OpenApi.TOO_MANY_REQUESTS)
 public class DcbResource {
 
     private static final Logger LOG = Logger.getLogger(DcbResource.class.getName());
@@ -230,7 +226,7 @@ public class DcbResource {
     @Path("append")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response append(@Context HttpHeaders headers, InputStream body) {
         long start = System.nanoTime();
         MediaType type = headers.getMediaType();

@@ -23,7 +23,6 @@ import jakarta.ws.rs.sse.SseEventSink;
 import java.io.StringWriter;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.pgevents.http.OpenApi;
 
@@ -38,10 +37,6 @@ import dev.pgevents.http.OpenApi;
 @ApplicationScoped
 @Tag(name = "dcb", description = "The event store over HTTP (DCB API), when enabled")
 @SecurityRequirement(name = OpenApi.BASIC)
-@APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-@APIResponse(responseCode = "401", ref = OpenApi.UNAUTHORIZED)
-@APIResponse(responseCode = "403", ref = OpenApi.FORBIDDEN)
-@APIResponse(responseCode = "429", ref = OpenApi.TOO_MANY_REQUESTS)
 public class DcbSubscribeResource {
 
     /** One mapping instance: the subscriptions render an event once for all its subscribers. */

@@ -1,7 +1,15 @@
 package dev.pgevents.http;
 
-/** Names of the shared OpenAPI components (declared on {@link RestApplication}) that resources refer to. */
+/**
+ * Names of the shared OpenAPI components (declared on {@link RestApplication}), and the operation
+ * extension by which a resource method names the errors of its own domain:
+ * {@code @Extension(name = OpenApi.ERRORS, value = "404,409")}. {@link OpenApiDefaults} turns it
+ * into responses and adds the errors every operation of its kind can answer.
+ */
 public final class OpenApi {
+
+    /** Statuses (comma-separated: 404, 409) a resource method answers beyond the ones derived for it. */
+    public static final String ERRORS = "x-pgevents-errors";
 
     public static final String BAD_REQUEST = "BadRequest";
     public static final String UNAUTHORIZED = "Unauthorized";

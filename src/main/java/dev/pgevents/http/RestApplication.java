@@ -14,9 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 /**
  * All JAX-RS resources: the domain API under /api, the event store API under /dcb.
  *
- * <p>Its OpenAPI definition holds the error responses every resource method refers to by name
- * ({@code @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)}): each is a problem+json
- * body. {@link OpenApiDefaults} adds the two any operation can answer (500, 503).
+ * <p>Its OpenAPI definition declares, once, the problem+json error responses that
+ * {@link OpenApiDefaults} attaches to each operation.
  */
 @ApplicationPath("/")
 @OpenAPIDefinition(

@@ -417,8 +417,9 @@ public final class ListenerEngine {
             ListenerTables.goOnAfter(c, r.id(), position, error);
         }
         observe(() -> observer.parked(r.id(), position));
-        LOG.log(Level.SEVERE, "listener {0}: event at position {1} failed {2} time(s) and is parked; {3}. {4}",
-                new Object[] {r.id(), position, attempts, stop ? "the listener stopped" : "the listener goes on", error});
+        LOG.log(Level.SEVERE, "listener {0}: event at position {1} (correlation id {5}) failed {2} time(s) and is parked; {3}. {4}",
+                new Object[] {r.id(), position, attempts, stop ? "the listener stopped" : "the listener goes on", error,
+                        event == null ? null : Causes.correlationId(event.metadata())});
         return PassResult.of(stop ? PassResult.Kind.STOPPED : PassResult.Kind.MORE, 0);
     }
 

@@ -2,6 +2,11 @@ package dev.pgevents.telemetry;
 
 import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.RecordedEvent;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import java.io.StringReader;
 
 /**
  * The {@link Cause} of the work on the current thread, and the stamp it leaves on appended
@@ -48,6 +53,18 @@ public final class Causes {
         String eventId = event.eventId().toString();
         String correlation = event.metadata().correlationId();
         return enter(new Cause(correlation == null ? eventId : correlation, eventId));
+    }
+
+    /** The correlation id in an event's stored metadata (JSON), or null. */
+    public static String correlationId(String metadataJson) {
+        if (metadataJson == null || !metadataJson.contains("correlationId")) {
+            return null;
+        }
+        try (JsonReader r = Json.createReader(new StringReader(metadataJson))) {
+            return r.readObject().get("correlationId") instanceof JsonString id ? id.getString() : null;
+        } catch (JsonException e) {
+            return null; // not ours to judge here: the log line goes on without it
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.pgevents.http.OpenApi;
 
@@ -48,9 +48,6 @@ import dev.pgevents.http.OpenApi;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin: inbound", description = "Kafka inbound translators and their parked messages")
 @SecurityRequirement(name = OpenApi.BASIC)
-@APIResponse(responseCode = "401", ref = OpenApi.UNAUTHORIZED)
-@APIResponse(responseCode = "403", ref = OpenApi.FORBIDDEN)
-@APIResponse(responseCode = "429", ref = OpenApi.TOO_MANY_REQUESTS)
 public class InboundAdminResource {
 
     @Inject
@@ -64,14 +61,14 @@ public class InboundAdminResource {
 
     @GET
     @Path("translators/{name}")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TranslatorInfo translator(@PathParam("name") String name) {
         return runtime.info(name).orElseThrow(() -> problem(Response.Status.NOT_FOUND, "no translator named " + name));
     }
 
     @POST
     @Path("translators/{name}/stop")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TranslatorInfo stop(@PathParam("name") String name) {
         translator(name);
         runtime.stopConsumer(name);
@@ -80,7 +77,7 @@ public class InboundAdminResource {
 
     @POST
     @Path("translators/{name}/start")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TranslatorInfo start(@PathParam("name") String name) {
         translator(name);
         runtime.startConsumer(name);
@@ -95,9 +92,7 @@ public class InboundAdminResource {
 
     @POST
     @Path("parked/{id}/retry")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response retry(@PathParam("id") String id) {
         long at = id(id);
         try {
@@ -112,8 +107,7 @@ public class InboundAdminResource {
 
     @DELETE
     @Path("parked/{id}")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response delete(@PathParam("id") String id) {
         long at = id(id);
         try {

@@ -24,7 +24,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.pgevents.http.OpenApi;
 
@@ -51,9 +51,6 @@ import dev.pgevents.http.OpenApi;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin: listeners", description = "Listeners: position, lag, status; pause, resume, reset; parked events (correlation and causation ids included)")
 @SecurityRequirement(name = OpenApi.BASIC)
-@APIResponse(responseCode = "401", ref = OpenApi.UNAUTHORIZED)
-@APIResponse(responseCode = "403", ref = OpenApi.FORBIDDEN)
-@APIResponse(responseCode = "429", ref = OpenApi.TOO_MANY_REQUESTS)
 public class ListenerAdminResource {
 
     @Inject
@@ -70,15 +67,14 @@ public class ListenerAdminResource {
 
     @GET
     @Path("{id}")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public ListenerInfo get(@PathParam("id") String id) {
         return call(() -> admin().info(id));
     }
 
     @POST
     @Path("{id}/pause")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo pause(@PathParam("id") String id) {
         return call(() -> {
             admin().pause(id);
@@ -88,8 +84,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/resume")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo resume(@PathParam("id") String id) {
         return call(() -> {
             admin().resume(id);
@@ -100,9 +95,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/reset")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo reset(@PathParam("id") String id, @QueryParam("position") String position) {
         long to = position == null ? 0 : position(position);
         return call(() -> {
@@ -114,7 +107,7 @@ public class ListenerAdminResource {
 
     @GET
     @Path("{id}/parked")
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public List<ParkedEvent> parked(@PathParam("id") String id) {
         return call(() -> {
             admin().info(id); // 404 for an unknown listener
@@ -124,9 +117,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/retry")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo retry(@PathParam("id") String id, @PathParam("position") String position) {
         long at = position(position);
         return call(() -> {
@@ -138,9 +129,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/skip")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo skip(@PathParam("id") String id, @PathParam("position") String position) {
         long at = position(position);
         return call(() -> {

@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.pgevents.http.OpenApi;
 
@@ -48,9 +48,6 @@ import dev.pgevents.http.OpenApi;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin: tasks", description = "Processor tasks: list, retry, delete")
 @SecurityRequirement(name = OpenApi.BASIC)
-@APIResponse(responseCode = "401", ref = OpenApi.UNAUTHORIZED)
-@APIResponse(responseCode = "403", ref = OpenApi.FORBIDDEN)
-@APIResponse(responseCode = "429", ref = OpenApi.TOO_MANY_REQUESTS)
 public class TaskAdminResource {
 
     private static final int DEFAULT_LIMIT = 100;
@@ -63,7 +60,6 @@ public class TaskAdminResource {
     }
 
     @GET
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
     public List<TaskInfo> list(@QueryParam("status") String status, @QueryParam("type") String type,
                                @QueryParam("limit") String limit) {
         TaskStatus s = status == null ? null : status(status);
@@ -73,8 +69,7 @@ public class TaskAdminResource {
 
     @GET
     @Path("{id}")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TaskInfo get(@PathParam("id") String id) {
         long task = id(id);
         return call(() -> admin().info(task));
@@ -82,9 +77,7 @@ public class TaskAdminResource {
 
     @POST
     @Path("{id}/retry")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public TaskInfo retry(@PathParam("id") String id) {
         long task = id(id);
         return call(() -> {
@@ -96,9 +89,7 @@ public class TaskAdminResource {
 
     @DELETE
     @Path("{id}")
-    @APIResponse(responseCode = "400", ref = OpenApi.BAD_REQUEST)
-    @APIResponse(responseCode = "404", ref = OpenApi.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = OpenApi.CONFLICT)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response delete(@PathParam("id") String id) {
         long task = id(id);
         return call(() -> {
