@@ -65,6 +65,23 @@ class PlatformIT {
     }
 
     @Test
+    void aCorrelationIdIsEchoedOrGeneratedAndAMalformedOneIsAProblem() throws Exception {
+        HttpResponse<String> generated = new Http(base).get("api/courses");
+        assertEquals(200, generated.statusCode(), generated.body());
+        assertTrue(generated.headers().firstValue("Correlation-Id").orElse("").matches("[0-9a-f-]{36}"), generated.headers().map().toString());
+        assertTrue(generated.headers().firstValue("Command-Id").isPresent());
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> echoed = client.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("api/courses"))
+                .header("Correlation-Id", "order-42").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("order-42", echoed.headers().firstValue("Correlation-Id").orElse(null));
+        HttpResponse<String> malformed = client.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("api/courses"))
+                .header("Correlation-Id", "no spaces \"please\"").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, malformed.statusCode());
+        assertEquals("application/problem+json", malformed.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(Http.json(malformed).asJsonObject().getString("detail").startsWith("the Correlation-Id header must be"));
+    }
+
+    @Test
     void metricsAreServedOverPlainHttp() {
         HttpResponse<String> response = new Http(base).serverRoot().get("metrics");
         assertEquals(200, response.statusCode());
