@@ -1,5 +1,6 @@
 package dev.pgevents.processor;
 
+import dev.pgevents.telemetry.Causes;
 import dev.pgevents.telemetry.TaskSpans;
 import dev.pgevents.transaction.Transactions;
 import java.sql.Connection;
@@ -159,7 +160,7 @@ public final class TaskWorker {
         TaskHandler handler = handlers.get(task.type());
         long t0 = System.nanoTime();
         Exception error = null;
-        try (TaskSpans.Scope traced = TaskSpans.start(() -> inTransaction(c -> TaskSpans.trigger(c, task.triggeringPosition())),
+        try (Causes.Scope traced = TaskSpans.start(() -> inTransaction(c -> TaskSpans.trigger(c, task.triggeringPosition())),
                 task.type(), task.id(), task.triggeringPosition())) {
             handler.handle(task);
         } catch (Exception e) {

@@ -20,12 +20,6 @@ public final class TaskSpans {
     private TaskSpans() {
     }
 
-    /** The span and the cause, current until closed. */
-    public interface Scope extends AutoCloseable {
-        @Override
-        void close();
-    }
-
     /** The task's triggering event as far as tracing needs it; null fields when it has none. */
     public record Trigger(String eventId, String correlationId, String traceParent) {
         static final Trigger NONE = new Trigger(null, null, null);
@@ -46,7 +40,7 @@ public final class TaskSpans {
      * Starts the task's span and cause. {@code trigger} reads the triggering event (in the caller's
      * transaction); if it fails (database trouble) the task runs unlinked, as it would anyway.
      */
-    public static Scope start(TriggerRead trigger, String type, long taskId, long triggeringPosition) {
+    public static Causes.Scope start(TriggerRead trigger, String type, long taskId, long triggeringPosition) {
         Trigger t;
         try {
             t = trigger.read();
