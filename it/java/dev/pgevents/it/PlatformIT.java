@@ -140,6 +140,8 @@ class PlatformIT {
             });
         }
         assertEquals(List.of(), problems);
+        assertEquals(List.of(), document.getJsonObject("components").getJsonObject("schemas").keySet().stream()
+                .filter(name -> name.matches(".*\\d")).toList(), "schema names that clashed (Request, Request1, ...)");
         assertEquals(200, new Http(base).serverRoot().get("openapi/ui/").statusCode());
     }
 }
