@@ -77,7 +77,7 @@ class PlatformIT {
         HttpResponse<String> malformed = client.send(java.net.http.HttpRequest.newBuilder(base.toURI().resolve("api/courses"))
                 .header("Correlation-Id", "no spaces \"please\"").GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(400, malformed.statusCode());
-        assertEquals("application/problem+json", malformed.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(malformed.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
         assertTrue(Http.json(malformed).asJsonObject().getString("detail").startsWith("the Correlation-Id header must be"));
     }
 
