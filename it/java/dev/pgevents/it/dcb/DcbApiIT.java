@@ -81,6 +81,20 @@ class DcbApiIT {
     }
 
     @Test
+    void readShowsTheCorrelationAndCausationOfAnEventACommandAppended() {
+        String course = p + "course";
+        HttpResponse<String> defined = DcbClient.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/courses"))
+                .header("Content-Type", "application/json").header("Correlation-Id", p + "request")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"courseId\":\"" + course
+                        + "\",\"name\":\"Traced\",\"capacity\":1}")).build());
+        assertEquals(201, defined.statusCode(), defined.body());
+        assertEquals(p + "request", defined.headers().firstValue("Correlation-Id").orElse(null));
+        JsonObject event = dcb.events(tags("course:" + course), null).getJsonObject(0);
+        assertEquals(p + "request", event.getString("correlationId"));
+        assertEquals(defined.headers().firstValue("Command-Id").orElseThrow(), event.getString("causationId"));
+    }
+
+    @Test
     void wrongCredentialsAre401() {
         assertProblem(401, dcb.as("eventstore", "wrong").read(all(), null));
         assertProblem(401, dcb.as("nobody", "eventstore").append(one(p + "A", "x")));

@@ -22,6 +22,9 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import dev.pgevents.http.OpenApi;
 
 /**
  * The carts over HTTP. Each command becomes a slice's decision, run by the decision maker; a
@@ -33,6 +36,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "carts", description = "The cart of docs/cart.md")
 public class CartApi {
 
     public static final String EVENT_POSITION = "Event-Position";
@@ -51,6 +55,7 @@ public class CartApi {
 
     @POST
     @Path("{cartId}/items")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response addItem(@PathParam("cartId") String cartId, CartJsonBody body) {
         UUID cart = id("cartId", cartId);
         AddItem command = valid(() -> AddItem.from(cart, required(body).json(), UUID.randomUUID()));
@@ -61,6 +66,7 @@ public class CartApi {
     @DELETE
     @Path("{cartId}/items/{itemId}")
     @Consumes(MediaType.WILDCARD)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response removeItem(@PathParam("cartId") String cartId, @PathParam("itemId") String itemId) {
         return noContent(decide(new RemoveItem(id("cartId", cartId), id("itemId", itemId))));
     }
@@ -68,6 +74,7 @@ public class CartApi {
     @DELETE
     @Path("{cartId}/items")
     @Consumes(MediaType.WILDCARD)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response clear(@PathParam("cartId") String cartId) {
         return noContent(decide(new ClearCart(id("cartId", cartId))));
     }
@@ -75,12 +82,14 @@ public class CartApi {
     @POST
     @Path("{cartId}/submit")
     @Consumes(MediaType.WILDCARD)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response submit(@PathParam("cartId") String cartId) {
         return noContent(decide(new SubmitCart(id("cartId", cartId))));
     }
 
     @GET
     @Path("{cartId}/items")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public CartItems.CartItemsView items(@PathParam("cartId") String cartId) {
         UUID id = id("cartId", cartId);
         return cartItems.find(id).orElseThrow(() -> cartNotFound(id));
@@ -88,6 +97,7 @@ public class CartApi {
 
     @GET
     @Path("{cartId}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Carts.CartView cart(@PathParam("cartId") String cartId, @QueryParam("minPosition") String minPosition) {
         UUID id = id("cartId", cartId);
         awaitRead(readYourWrites, Carts.ID, minPosition);

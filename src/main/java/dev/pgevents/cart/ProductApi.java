@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import dev.pgevents.http.OpenApi;
 
 /**
  * The products of the cart domain over HTTP: price changes, the inventories read model and the
@@ -25,6 +28,7 @@ import java.util.UUID;
 @ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "products", description = "Prices and inventories of the cart example")
 public class ProductApi {
 
     @Inject
@@ -41,6 +45,7 @@ public class ProductApi {
 
     @PUT
     @Path("{productId}/price")
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response changePrice(@PathParam("productId") String productId, CartJsonBody body) {
         UUID product = CartApi.id("productId", productId);
         ChangePrice command = CartApi.valid(() -> new ChangePrice(product,
@@ -50,6 +55,7 @@ public class ProductApi {
 
     @GET
     @Path("{productId}/inventory")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Inventories.InventoryView inventory(@PathParam("productId") String productId,
                                                @QueryParam("minPosition") String minPosition) {
         UUID id = CartApi.id("productId", productId);

@@ -5,6 +5,7 @@ import dev.pgevents.decision.Decision;
 import dev.pgevents.decision.State;
 import dev.pgevents.decision.States;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Slice: change the capacity of a course ({@code PUT /api/courses/{id}/capacity}). It must
@@ -13,6 +14,7 @@ import java.util.List;
 public record ChangeCourseCapacity(String courseId, int capacity) implements Decision {
 
     /** The HTTP body. */
+    @Schema(name = "ChangeCourseCapacityRequest")
     public record Request(Integer capacity) {
         public ChangeCourseCapacity toCommand(String courseId) {
             return new ChangeCourseCapacity(Inputs.id("courseId", courseId), Inputs.capacity("capacity", capacity));

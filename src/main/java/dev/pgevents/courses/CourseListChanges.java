@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The course catalogue live ({@code GET /api/courses/changes}, docs/realtime.md): an
@@ -21,6 +22,7 @@ import jakarta.ws.rs.sse.SseEventSink;
  */
 @Path("api/courses/changes")
 @ApplicationScoped
+@Tag(name = "live", description = "Live read models over Server-Sent Events")
 public class CourseListChanges {
 
     @Inject

@@ -14,6 +14,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import dev.pgevents.http.OpenApi;
 
 /**
  * One course live ({@code GET /api/courses/{id}/changes}): {@code event: snapshot} with the
@@ -22,6 +25,7 @@ import jakarta.ws.rs.sse.SseEventSink;
  */
 @Path("api/courses/{courseId}/changes")
 @ApplicationScoped
+@Tag(name = "live", description = "Live read models over Server-Sent Events")
 public class CourseRowChanges {
 
     @Inject
@@ -32,6 +36,7 @@ public class CourseRowChanges {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public void one(@PathParam("courseId") String courseId, @Context SseEventSink sink, @Context Sse sse) {
         feeds.subscribe(catalog, existing(courseId), sink, sse);
     }
@@ -39,6 +44,7 @@ public class CourseRowChanges {
     /** HEAD: the 404 check, no stream (JAX-RS would otherwise run the GET, registering a client nobody reads). */
     @HEAD
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response head(@PathParam("courseId") String courseId) {
         existing(courseId);
         return Response.ok().type(MediaType.SERVER_SENT_EVENTS_TYPE).build();

@@ -23,6 +23,9 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import dev.pgevents.http.OpenApi;
 
 /**
  * The courses domain over HTTP. Each command becomes a slice's decision, run by the decision
@@ -34,6 +37,7 @@ import java.util.List;
 @ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Tag(name = "courses", description = "Courses, students and subscriptions: commands answer Event-Position; reads accept ?minPosition= (read-your-writes)")
 public class CoursesApi {
 
     public static final String EVENT_POSITION = "Event-Position";
@@ -52,6 +56,7 @@ public class CoursesApi {
 
     @GET
     @Path("courses/{courseId}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public CourseCatalog.CourseSummary course(@PathParam("courseId") String courseId,
                                               @QueryParam("minPosition") String minPosition) {
         String id = Inputs.id("courseId", courseId);
@@ -68,6 +73,7 @@ public class CoursesApi {
 
     @GET
     @Path("students/{studentId}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public StudentDirectory.StudentSummary student(@PathParam("studentId") String studentId,
                                                    @QueryParam("minPosition") String minPosition) {
         String id = Inputs.id("studentId", studentId);
@@ -77,6 +83,7 @@ public class CoursesApi {
 
     @POST
     @Path("courses")
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response defineCourse(DefineCourse.Request body) {
         DefineCourse command = Inputs.body(body).toCommand();
         return created(decide(command), URI.create("/api/courses/" + command.courseId()));
@@ -84,12 +91,14 @@ public class CoursesApi {
 
     @PUT
     @Path("courses/{courseId}/name")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response renameCourse(@PathParam("courseId") String courseId, RenameCourse.Request body) {
         return noContent(decide(Inputs.body(body).toCommand(courseId)));
     }
 
     @PUT
     @Path("courses/{courseId}/capacity")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response changeCapacity(@PathParam("courseId") String courseId, ChangeCourseCapacity.Request body) {
         return noContent(decide(Inputs.body(body).toCommand(courseId)));
     }
@@ -97,12 +106,14 @@ public class CoursesApi {
     @POST
     @Path("courses/{courseId}/close")
     @Consumes(MediaType.WILDCARD)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response closeCourse(@PathParam("courseId") String courseId) {
         return noContent(decide(CloseCourse.of(courseId)));
     }
 
     @POST
     @Path("students")
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response registerStudent(RegisterStudent.Request body) {
         RegisterStudent command = Inputs.body(body).toCommand();
         return created(decide(command), URI.create("/api/students/" + command.studentId()));
@@ -110,6 +121,7 @@ public class CoursesApi {
 
     @POST
     @Path("courses/{courseId}/subscriptions")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response subscribe(@PathParam("courseId") String courseId, SubscribeStudent.Request body) {
         SubscribeStudent command = Inputs.body(body).toCommand(courseId);
         return created(decide(command), UriBuilder.fromPath("/api/courses/{c}/subscriptions/{s}")
@@ -119,6 +131,7 @@ public class CoursesApi {
     @DELETE
     @Path("courses/{courseId}/subscriptions/{studentId}")
     @Consumes(MediaType.WILDCARD)
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response unsubscribe(@PathParam("courseId") String courseId, @PathParam("studentId") String studentId) {
         return noContent(decide(UnsubscribeStudent.of(courseId, studentId)));
     }

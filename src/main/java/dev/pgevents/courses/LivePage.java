@@ -11,6 +11,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import dev.pgevents.http.OpenApi;
 
 /**
  * The live courses page at {@code /live/} (src/main/webapp/live, docs/realtime.md). JAX-RS
@@ -19,6 +22,7 @@ import java.util.Map;
  */
 @Path("live")
 @ApplicationScoped
+@Tag(name = "live", description = "Live read models over Server-Sent Events")
 public class LivePage {
 
     private static final Map<String, String> FILES = Map.of(
@@ -41,6 +45,7 @@ public class LivePage {
 
     @GET
     @Path("{file: .*}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response file(@PathParam("file") String file) {
         String name = file.isEmpty() ? "index.html" : file;
         String type = FILES.get(name);

@@ -5,11 +5,13 @@ import dev.pgevents.decision.Decision;
 import dev.pgevents.decision.State;
 import dev.pgevents.decision.States;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Slice: rename a course ({@code PUT /api/courses/{id}/name}). A closed course keeps its name. */
 public record RenameCourse(String courseId, String name) implements Decision {
 
     /** The HTTP body. */
+    @Schema(name = "RenameCourseRequest")
     public record Request(String name) {
         public RenameCourse toCommand(String courseId) {
             return new RenameCourse(Inputs.id("courseId", courseId), Inputs.name("name", name));

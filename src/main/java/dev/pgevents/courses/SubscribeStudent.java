@@ -5,6 +5,7 @@ import dev.pgevents.decision.Decision;
 import dev.pgevents.decision.State;
 import dev.pgevents.decision.States;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Slice: subscribe a student to a course ({@code POST /api/courses/{id}/subscriptions}). One
@@ -15,6 +16,7 @@ import java.util.List;
 public record SubscribeStudent(String courseId, String studentId) implements Decision {
 
     /** The HTTP body. */
+    @Schema(name = "SubscribeStudentRequest")
     public record Request(String studentId) {
         public SubscribeStudent toCommand(String courseId) {
             return new SubscribeStudent(Inputs.id("courseId", courseId), Inputs.id("studentId", studentId));

@@ -16,6 +16,9 @@ import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonGeneratorFactory;
 import jakarta.ws.rs.Consumes;
@@ -34,6 +37,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -47,6 +51,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.pgevents.http.OpenApi;
 
 /**
  * The event store over HTTP (docs/http-api.md): {@code GET /dcb/read} and {@code POST /dcb/append}
@@ -56,6 +64,8 @@ import java.util.logging.Logger;
 @Path("dcb")
 @ApplicationScoped
 @DeclareRoles(DcbConfig.ROLE)
+@Tag(name = "dcb", description = "The event store over HTTP (DCB API), when enabled")
+@SecurityRequirement(name = OpenApi.BASIC)
 public class DcbResource {
 
     private static final Logger LOG = Logger.getLogger(DcbResource.class.getName());
@@ -185,10 +195,26 @@ public class DcbResource {
         g.writeEnd();
         g.write("data", DataCodec.decode(e.payload(), e.metadata()));
         g.write("id", e.eventId().toString());
+        writeCause(g, e.metadata());
         if (e.recordedAt() != null) {
             g.write("recordedAt", e.recordedAt().toString());
         }
         g.writeEnd();
+    }
+
+    /** The correlation and causation ids of the event's metadata, when it has them (docs/http-api.md). */
+    private static void writeCause(JsonGenerator g, String metadata) {
+        if (metadata == null || !metadata.contains("tionId\"")) {
+            return;
+        }
+        try (JsonReader r = DataCodec.READERS.createReader(new StringReader(metadata))) {
+            JsonObject m = r.readObject();
+            for (String key : List.of("correlationId", "causationId")) {
+                if (m.get(key) instanceof JsonString id) {
+                    g.write(key, id.getString());
+                }
+            }
+        }
     }
 
     /**
@@ -200,6 +226,7 @@ public class DcbResource {
     @Path("append")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Extension(name = OpenApi.ERRORS, value = "409")
     public Response append(@Context HttpHeaders headers, InputStream body) {
         long start = System.nanoTime();
         MediaType type = headers.getMediaType();

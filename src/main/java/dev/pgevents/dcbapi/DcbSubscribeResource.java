@@ -22,6 +22,9 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.io.StringWriter;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.pgevents.http.OpenApi;
 
 /**
  * {@code GET /dcb/subscribe?query=Q&after=N} (docs/realtime.md): the events matching the query
@@ -32,6 +35,8 @@ import java.util.function.Function;
  */
 @Path("dcb/subscribe")
 @ApplicationScoped
+@Tag(name = "dcb", description = "The event store over HTTP (DCB API), when enabled")
+@SecurityRequirement(name = OpenApi.BASIC)
 public class DcbSubscribeResource {
 
     /** One mapping instance: the subscriptions render an event once for all its subscribers. */

@@ -15,6 +15,9 @@ import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.eventstore.UnknownTypePolicy;
+import dev.pgevents.telemetry.Causes;
+import dev.pgevents.telemetry.DecisionSpans;
+import dev.pgevents.telemetry.TraceSpan;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,8 +82,25 @@ public final class DecisionMaker {
         if (decision == null) {
             throw new IllegalArgumentException("decision is null");
         }
+        try (TraceSpan span = DecisionSpans.decide(decision.getClass().getSimpleName())) {
+            try {
+                DecisionResult result = attempts(decision);
+                span.attribute(DecisionSpans.EVENTS, result.events().size());
+                return result;
+            } catch (DecisionRejected rejected) {
+                span.attribute(DecisionSpans.REJECTED, rejected.reason());
+                throw rejected;
+            } catch (RuntimeException e) {
+                span.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private DecisionResult attempts(Decision decision) {
         RuntimeException lastConflict = null;
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
+            DecisionSpans.attempt(attempt, lastConflict);
             try {
                 List<AppendedEvent> appended = transactions.inNewTransaction(() -> run(decision));
                 return new DecisionResult(appended, attempt);
@@ -116,16 +136,19 @@ public final class DecisionMaker {
         EventQuery union = queries.isEmpty() ? null : EventQuery.union(queries);
         AppendCondition condition = null;
         if (union != null) {
-            try (EventStream<RecordedEvent> events = store.read(union, stateRead)) {
+            try (TraceSpan read = DecisionSpans.stateRead(); EventStream<RecordedEvent> events = store.read(union, stateRead)) {
                 events.stream().forEach(e -> fold(states, e));
                 condition = events.result().appendCondition().orElseThrow();
             }
         }
-        List<? extends Event> produced = decision.process(new States(states));
+        List<? extends Event> produced;
+        try (TraceSpan process = DecisionSpans.process()) {
+            produced = decision.process(new States(states));
+        }
         if (produced == null || produced.isEmpty()) {
             return List.of();
         }
-        Metadata metadata = decision.metadata();
+        Metadata metadata = Causes.stamp(decision.metadata());
         List<NewEvent> toAppend = new ArrayList<>(produced.size());
         for (Event e : produced) {
             if (e == null) {
@@ -133,7 +156,9 @@ public final class DecisionMaker {
             }
             toAppend.add(NewEvent.of(e, metadata));
         }
-        return condition == null ? store.append(toAppend) : store.append(toAppend, condition);
+        try (TraceSpan append = DecisionSpans.append(toAppend.size())) {
+            return condition == null ? store.append(toAppend) : store.append(toAppend, condition);
+        }
     }
 
     /** Folds the event into every state whose query matches it (the union read may carry others). */

@@ -1,5 +1,8 @@
 package dev.pgevents.inbound;
 
+import dev.pgevents.telemetry.Causes;
+import dev.pgevents.telemetry.MessageSpans;
+import dev.pgevents.telemetry.TraceSpan;
 import dev.pgevents.decision.DecisionConflictException;
 import dev.pgevents.decision.DecisionMaker;
 import dev.pgevents.decision.DecisionRejected;
@@ -73,6 +76,13 @@ public final class InboundEngine {
 
     /** Handles one message read by the consumer group; see the class comment. */
     public Outcome handle(String group, Translator translator, InboundMessage message) {
+        try (TraceSpan span = MessageSpans.inbound(translator.name(), message.coordinates(), message.headers());
+             Causes.Scope cause = MessageSpans.causedBy(message.coordinates(), message.headers())) {
+            return handleMessage(group, translator, message);
+        }
+    }
+
+    private Outcome handleMessage(String group, Translator translator, InboundMessage message) {
         Bookkeeping offset = new Bookkeeping() {
             @Override
             public boolean claim(Connection c) throws SQLException {

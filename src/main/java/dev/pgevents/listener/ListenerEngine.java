@@ -1,5 +1,8 @@
 package dev.pgevents.listener;
 
+import dev.pgevents.telemetry.Causes;
+import dev.pgevents.telemetry.ListenerSpans;
+import dev.pgevents.telemetry.TraceSpan;
 import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStream;
@@ -303,13 +306,15 @@ public final class ListenerEngine {
             return;
         }
         List<RecordedEvent> decoded = decodeAll(r, events, progress);
-        long t0 = System.nanoTime();
-        beforeBatch(r, events, decoded, progress);
-        for (int i = 0; i < events.size(); i++) {
-            handleOne(r, events.get(i), decoded.get(i), progress);
+        try (TraceSpan span = ListenerSpans.batch(r.id(), decoded)) {
+            long t0 = System.nanoTime();
+            beforeBatch(r, events, decoded, progress);
+            for (int i = 0; i < events.size(); i++) {
+                handleOne(r, events.get(i), decoded.get(i), progress);
+            }
+            r.listener.endBatch();
+            progress.handlerNanos = System.nanoTime() - t0;
         }
-        r.listener.endBatch();
-        progress.handlerNanos = System.nanoTime() - t0;
     }
 
     /** A failing decode is the event's failure, like a failing handler. */
@@ -344,7 +349,9 @@ public final class ListenerEngine {
     private static void handleOne(Registered r, StoredEvent raw, RecordedEvent event, StepProgress progress) {
         try {
             if (event != null) { // null: an unknown type the listener skips
-                r.listener.handle(event);
+                try (Causes.Scope cause = Causes.causedBy(event)) {
+                    r.listener.handle(event);
+                }
             }
         } catch (Exception | LinkageError | AssertionError e) {
             progress.failedAt(raw, e, progress.handled);
@@ -410,8 +417,9 @@ public final class ListenerEngine {
             ListenerTables.goOnAfter(c, r.id(), position, error);
         }
         observe(() -> observer.parked(r.id(), position));
-        LOG.log(Level.SEVERE, "listener {0}: event at position {1} failed {2} time(s) and is parked; {3}. {4}",
-                new Object[] {r.id(), position, attempts, stop ? "the listener stopped" : "the listener goes on", error});
+        LOG.log(Level.SEVERE, "listener {0}: event at position {1} (correlation id {5}) failed {2} time(s) and is parked; {3}. {4}",
+                new Object[] {r.id(), position, attempts, stop ? "the listener stopped" : "the listener goes on", error,
+                        event == null ? null : Causes.correlationId(event.metadata())});
         return PassResult.of(stop ? PassResult.Kind.STOPPED : PassResult.Kind.MORE, 0);
     }
 

@@ -266,14 +266,16 @@ public final class ListenerTables {
     }
 
     static List<ParkedEvent> parked(Connection c, String id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT position, event_id, type, error, attempts, parked_at"
-                + " FROM es_listener_parked WHERE listener_id = ? ORDER BY position")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.position, p.event_id, p.type, p.error, p.attempts, p.parked_at,"
+                + " e.metadata->>'correlationId', e.metadata->>'causationId'"
+                + " FROM es_listener_parked p LEFT JOIN es_event e ON e.position = p.position"
+                + " WHERE p.listener_id = ? ORDER BY p.position")) {
             ps.setString(1, id);
             List<ParkedEvent> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ParkedEvent(id, rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                            rs.getString(4), rs.getInt(5), instant(rs.getTimestamp(6))));
+                            rs.getString(4), rs.getInt(5), instant(rs.getTimestamp(6)), rs.getString(7), rs.getString(8)));
                 }
             }
             return out;

@@ -1,5 +1,6 @@
 package dev.pgevents.outbound;
 
+import dev.pgevents.telemetry.MessageSpans;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -100,6 +101,11 @@ public class KafkaPublisher implements AutoCloseable {
             }
         });
         r.headers().add(OutboundMessage.MESSAGE_ID_HEADER, message.messageId().getBytes(StandardCharsets.UTF_8));
+        MessageSpans.outboundHeaders().forEach((name, text) -> {
+            if (!message.headers().containsKey(name)) { // the message's own headers win
+                r.headers().add(name, text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
         return r;
     }
 

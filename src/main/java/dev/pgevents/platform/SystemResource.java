@@ -9,11 +9,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** What this server runs on: the PostgreSQL version and the schema migrations applied. */
 @Path("api/system")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "system", description = "The database and the schema migrations applied")
 public class SystemResource {
 
     public record Migration(String version, String description, String installedOn, boolean success) {

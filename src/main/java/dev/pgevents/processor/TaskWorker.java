@@ -1,5 +1,7 @@
 package dev.pgevents.processor;
 
+import dev.pgevents.telemetry.Causes;
+import dev.pgevents.telemetry.TaskSpans;
 import dev.pgevents.transaction.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -158,7 +160,8 @@ public final class TaskWorker {
         TaskHandler handler = handlers.get(task.type());
         long t0 = System.nanoTime();
         Exception error = null;
-        try {
+        try (Causes.Scope traced = TaskSpans.start(() -> inTransaction(c -> TaskSpans.trigger(c, task.triggeringPosition())),
+                task.type(), task.id(), task.triggeringPosition())) {
             handler.handle(task);
         } catch (Exception e) {
             error = e;

@@ -22,6 +22,10 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.pgevents.http.OpenApi;
 
 /**
  * Operations on the inbound translators (role pgevents-admin):
@@ -42,6 +46,8 @@ import java.util.List;
 @DeclareRoles(AdminAuthorization.ROLE)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin: inbound", description = "Kafka inbound translators and their parked messages")
+@SecurityRequirement(name = OpenApi.BASIC)
 public class InboundAdminResource {
 
     @Inject
@@ -55,12 +61,14 @@ public class InboundAdminResource {
 
     @GET
     @Path("translators/{name}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TranslatorInfo translator(@PathParam("name") String name) {
         return runtime.info(name).orElseThrow(() -> problem(Response.Status.NOT_FOUND, "no translator named " + name));
     }
 
     @POST
     @Path("translators/{name}/stop")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TranslatorInfo stop(@PathParam("name") String name) {
         translator(name);
         runtime.stopConsumer(name);
@@ -69,6 +77,7 @@ public class InboundAdminResource {
 
     @POST
     @Path("translators/{name}/start")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TranslatorInfo start(@PathParam("name") String name) {
         translator(name);
         runtime.startConsumer(name);
@@ -83,6 +92,7 @@ public class InboundAdminResource {
 
     @POST
     @Path("parked/{id}/retry")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response retry(@PathParam("id") String id) {
         long at = id(id);
         try {
@@ -97,6 +107,7 @@ public class InboundAdminResource {
 
     @DELETE
     @Path("parked/{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response delete(@PathParam("id") String id) {
         long at = id(id);
         try {

@@ -23,6 +23,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.pgevents.http.OpenApi;
 
 /**
  * Operations on the listeners (role pgevents-admin):
@@ -45,6 +49,8 @@ import java.util.function.Supplier;
 @DeclareRoles(AdminAuthorization.ROLE)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin: listeners", description = "Listeners: position, lag, status; pause, resume, reset; parked events (correlation and causation ids included)")
+@SecurityRequirement(name = OpenApi.BASIC)
 public class ListenerAdminResource {
 
     @Inject
@@ -61,12 +67,14 @@ public class ListenerAdminResource {
 
     @GET
     @Path("{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public ListenerInfo get(@PathParam("id") String id) {
         return call(() -> admin().info(id));
     }
 
     @POST
     @Path("{id}/pause")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo pause(@PathParam("id") String id) {
         return call(() -> {
             admin().pause(id);
@@ -76,6 +84,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/resume")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo resume(@PathParam("id") String id) {
         return call(() -> {
             admin().resume(id);
@@ -86,6 +95,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/reset")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo reset(@PathParam("id") String id, @QueryParam("position") String position) {
         long to = position == null ? 0 : position(position);
         return call(() -> {
@@ -97,6 +107,7 @@ public class ListenerAdminResource {
 
     @GET
     @Path("{id}/parked")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public List<ParkedEvent> parked(@PathParam("id") String id) {
         return call(() -> {
             admin().info(id); // 404 for an unknown listener
@@ -106,6 +117,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/retry")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo retry(@PathParam("id") String id, @PathParam("position") String position) {
         long at = position(position);
         return call(() -> {
@@ -117,6 +129,7 @@ public class ListenerAdminResource {
 
     @POST
     @Path("{id}/parked/{position}/skip")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public ListenerInfo skip(@PathParam("id") String id, @PathParam("position") String position) {
         long at = position(position);
         return call(() -> {

@@ -25,6 +25,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.pgevents.http.OpenApi;
 
 /**
  * Operations on the processors' tasks (role pgevents-admin):
@@ -42,6 +46,8 @@ import java.util.function.Supplier;
 @DeclareRoles(AdminAuthorization.ROLE)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin: tasks", description = "Processor tasks: list, retry, delete")
+@SecurityRequirement(name = OpenApi.BASIC)
 public class TaskAdminResource {
 
     private static final int DEFAULT_LIMIT = 100;
@@ -63,6 +69,7 @@ public class TaskAdminResource {
 
     @GET
     @Path("{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public TaskInfo get(@PathParam("id") String id) {
         long task = id(id);
         return call(() -> admin().info(task));
@@ -70,6 +77,7 @@ public class TaskAdminResource {
 
     @POST
     @Path("{id}/retry")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public TaskInfo retry(@PathParam("id") String id) {
         long task = id(id);
         return call(() -> {
@@ -81,6 +89,7 @@ public class TaskAdminResource {
 
     @DELETE
     @Path("{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404,409")
     public Response delete(@PathParam("id") String id) {
         long task = id(id);
         return call(() -> {
