@@ -14,7 +14,7 @@ import java.util.function.IntPredicate;
  * baseline) and selecting one row by primary key (queries' baseline). The baselines run before and
  * after the APIs; ratios are to their mean. Subscriptions are decisions over two states (the
  * course's and the student's events), a conditional append and a commit; each client works on
- * its own courses, students and carts. A first round (a few seconds per phase) warms the JIT up and
+ * its own courses, students and carts. A first round (half as long per phase) warms the JIT up and
  * is not printed.
  *
  * <pre>
@@ -48,7 +48,7 @@ public final class CoursesHttpBenchmark {
         }
         String base = args[0].endsWith("/") ? args[0] : args[0] + "/";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        new CoursesHttpBenchmark(base, Duration.ofSeconds(Math.max(2, seconds / 5)), false).round();
+        new CoursesHttpBenchmark(base, Duration.ofSeconds(Math.max(2, seconds / 2)), false).round();
         new CoursesHttpBenchmark(base, Duration.ofSeconds(seconds), true).round();
     }
 
