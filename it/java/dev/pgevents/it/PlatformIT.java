@@ -236,6 +236,15 @@ class PlatformIT {
     }
 
     @Test
+    void theBenchmarkBaselineResourceIsOffUnlessConfigured() {
+        Http http = new Http(base);
+        HttpResponse<String> insert = http.post("benchmark/rows", "application/json", "{\"id\":\"a\",\"payload\":\"b\"}");
+        assertEquals(404, insert.statusCode(), insert.body());
+        assertEquals("application/problem+json", insert.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(404, http.get("benchmark/rows/a").statusCode());
+    }
+
+    @Test
     void metricsAreServedOverPlainHttp() {
         HttpResponse<String> response = new Http(base).serverRoot().get("metrics");
         assertEquals(200, response.statusCode());

@@ -2,6 +2,7 @@ package dev.pgevents.http;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -33,6 +34,8 @@ public final class StrictJson {
     public static final int MAX_NUMBER_LENGTH = 100;
 
     public static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
+    // One factory: Json.createObjectBuilder() looks the provider up (a ServiceLoader scan) per call.
+    private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
 
     private StrictJson() {
     }
@@ -129,7 +132,7 @@ public final class StrictJson {
         return switch (event) {
             case START_OBJECT -> {
                 checkDepth(what, depth + 1);
-                JsonObjectBuilder b = Json.createObjectBuilder();
+                JsonObjectBuilder b = BUILDERS.createObjectBuilder();
                 for (JsonParser.Event e = p.next(); e != JsonParser.Event.END_OBJECT; e = p.next()) {
                     String key = p.getString(); // e is KEY_NAME: the parser allows nothing else here
                     b.add(key, value(p, p.next(), what, depth + 1));
@@ -138,7 +141,7 @@ public final class StrictJson {
             }
             case START_ARRAY -> {
                 checkDepth(what, depth + 1);
-                JsonArrayBuilder b = Json.createArrayBuilder();
+                JsonArrayBuilder b = BUILDERS.createArrayBuilder();
                 for (JsonParser.Event e = p.next(); e != JsonParser.Event.END_ARRAY; e = p.next()) {
                     b.add(value(p, e, what, depth + 1));
                 }
