@@ -26,8 +26,8 @@ public final class PostgresLocator {
 
     private static final Logger LOG = Logger.getLogger(PostgresLocator.class.getName());
     private static final String[] DB_VARIABLES = {"DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD"};
-    /** Logical decoding for change data capture (docs/cdc.md); a server takes them only at start. */
-    private static final Map<String, String> LOGICAL_REPLICATION = Map.of(
+    /** Settings for change data capture's logical decoding (docs/cdc.md); a server takes them only at start. */
+    public static final Map<String, String> LOGICAL_DECODING = Map.of(
             "wal_level", "logical", "max_replication_slots", "10", "max_wal_senders", "10");
 
     public enum Purpose { RUN, TEST }
@@ -114,7 +114,7 @@ public final class PostgresLocator {
     private static PostgresServer startEmbedded(Path dataDir) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-            LOGICAL_REPLICATION.forEach(builder::setServerConfig);
+            LOGICAL_DECODING.forEach(builder::setServerConfig);
             if (dataDir != null) {
                 Files.createDirectories(dataDir);
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
