@@ -102,7 +102,7 @@ public final class PostgresLocator {
     }
 
     /** The server's wal_level setting, or why it could not be read. */
-    static String walLevel(PostgresServer server) {
+    public static String walLevel(PostgresServer server) {
         try (Connection c = server.connect("postgres"); var s = c.createStatement(); var rs = s.executeQuery("SHOW wal_level")) {
             rs.next();
             return rs.getString(1);
@@ -111,7 +111,11 @@ public final class PostgresLocator {
         }
     }
 
-    private static PostgresServer startEmbedded(Path dataDir) {
+    /**
+     * Starts an embedded PostgreSQL with wal_level=logical that stops with this JVM; its data in
+     * {@code dataDir} (kept between runs), or in a temporary directory when null.
+     */
+    public static PostgresServer startEmbedded(Path dataDir) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
             LOGICAL_DECODING.forEach(builder::setServerConfig);
