@@ -38,11 +38,43 @@ public record PostgresServer(String host, int port, String user, String password
         }
     }
 
-    /** Drops and creates the database, so a test run starts from an empty schema. */
+    /**
+     * Drops and creates the database, so a test run starts from an empty schema. Its replication
+     * slots go first (their WAL senders ended): DROP DATABASE refuses a database that has any.
+     */
     public void recreateDatabase(String database) throws SQLException {
         try (Connection c = connect("postgres"); var s = c.createStatement()) {
+            dropReplicationSlots(c, database);
             s.execute("DROP DATABASE IF EXISTS " + quoteIdentifier(database) + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + quoteIdentifier(database));
+        }
+    }
+
+    /** The database's logical replication slots, after ending the WAL senders that use them. */
+    private static void dropReplicationSlots(Connection c, String database) throws SQLException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try (var terminate = c.prepareStatement("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+                    + " WHERE database = ? AND active_pid IS NOT NULL");
+                 var drop = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                         + " WHERE database = ?")) {
+                terminate.setString(1, database);
+                terminate.execute();
+                drop.setString(1, database);
+                drop.execute();
+                return;
+            } catch (SQLException e) {
+                // a terminated WAL sender releases its slot a moment later: "replication slot ... is active"
+                if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 

@@ -1,0 +1,6 @@
+package dev.pgevents.cdc;
+
+/** The kind of row change a {@link ChangeEvent} carries. */
+public enum Operation {
+    INSERT, UPDATE, DELETE
+}
