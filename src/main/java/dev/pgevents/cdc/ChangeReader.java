@@ -131,8 +131,10 @@ public final class ChangeReader implements Runnable {
                     session();
                 } catch (SQLException | RuntimeException e) {
                     if (!stopping) {
-                        becomes(State.UNAVAILABLE, "the reader lost its connection or failed (" + ErrorMessages.of(e)
-                                + "); it tries again");
+                        // the reason is public (readiness): the driver's message, which names host and port, is logged only
+                        LOG.warning(() -> "CDC reader failed, it tries again in " + settings.retryInterval().toMillis()
+                                + " ms: " + ErrorMessages.of(e));
+                        becomes(State.UNAVAILABLE, "the reader lost its connection or failed; it tries again");
                     }
                 }
                 if (!restart) {

@@ -113,7 +113,11 @@ public final class CdcFixture implements AutoCloseable {
     }
 
     public long currentLsn() {
-        return Long.parseLong(rows("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint").get(0));
+        try (Connection c = dataSource.getConnection()) {
+            return ChangePositions.current(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The operator's position as read-your-writes sees it. */
