@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.net.URL;
+import java.time.Duration;
 import java.net.http.HttpResponse;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -66,5 +67,33 @@ class PlatformIT {
         HttpResponse<String> response = new Http(base).serverRoot().get("metrics");
         assertEquals(200, response.statusCode());
         assertTrue(response.body().contains("jvm_uptime"), "prometheus text expected");
+    }
+
+    /**
+     * This suite's PostgreSQL runs with wal_level=replica: CDC cannot run, the application deploys
+     * anyway, readiness stays UP with the cdc check saying why, and the posts API still writes.
+     */
+    @Test
+    void withoutLogicalWalTheAppIsReadyAndSaysWhyCdcDoesNotRun() {
+        HttpResponse<String> ready = new Http(base).serverRoot().get("health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonObject cdc = Http.json(ready).asJsonObject().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> "cdc".equals(c.getString("name"))).findFirst().orElseThrow(() -> new AssertionError(ready.body()));
+        assertEquals("UP", cdc.getString("status"));
+        Await.until("the cdc check reports unavailable", Duration.ofSeconds(20), () -> "unavailable".equals(cdcState()));
+        JsonObject data = Http.json(new Http(base).serverRoot().get("health/ready")).asJsonObject().getJsonArray("checks")
+                .getValuesAs(JsonObject.class).stream().filter(c -> "cdc".equals(c.getString("name"))).findFirst().orElseThrow()
+                .getJsonObject("data");
+        assertTrue(data.getString("reason").contains("wal_level"), data.toString());
+
+        HttpResponse<String> created = new Http(base).post("api/posts", "application/json", "{\"title\":\"Hello\",\"body\":\"World\"}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(created.headers().firstValue("Change-Position").orElse("").matches("[0-9]+"), created.headers().toString());
+    }
+
+    private String cdcState() {
+        return Http.json(new Http(base).serverRoot().get("health/ready")).asJsonObject().getJsonArray("checks")
+                .getValuesAs(JsonObject.class).stream().filter(c -> "cdc".equals(c.getString("name"))).findFirst()
+                .map(c -> c.getJsonObject("data").getString("state")).orElse("");
     }
 }

@@ -6,5 +6,5 @@ CREATE TABLE course_occupancy (
     capacity    integer NOT NULL,
     subscribers integer NOT NULL,
     free_places integer NOT NULL,
-    full        boolean NOT NULL
+    is_full     boolean NOT NULL
 );

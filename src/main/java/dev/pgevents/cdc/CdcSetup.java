@@ -36,10 +36,19 @@ final class CdcSetup {
                 }
             }
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT wal_status, database, database = current_database() FROM pg_replication_slots WHERE slot_name = ?")) {
             s.setString(1, slot);
             try (ResultSet rs = s.executeQuery()) {
-                if (rs.next() && "lost".equals(rs.getString(1))) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                if (!rs.getBoolean(3)) {
+                    // slot names are unique in the whole server, not per database
+                    return Optional.of("replication slot " + slot + " belongs to another database (" + rs.getString(2)
+                            + "): name another one with pgevents.cdc.slot");
+                }
+                if ("lost".equals(rs.getString(1))) {
                     return Optional.of("replication slot " + slot + " lost WAL it needed (max_slot_wal_keep_size):"
                             + " drop it to start again from now");
                 }

@@ -19,11 +19,11 @@ public class CourseOccupancy implements ChangeOperator {
             .key("course_view", "course_id")
             .deleteWith("course_view")
             .sql("""
-                    INSERT INTO course_occupancy (course_id, name, capacity, subscribers, free_places, full)
+                    INSERT INTO course_occupancy (course_id, name, capacity, subscribers, free_places, is_full)
                     SELECT course_id, name, capacity, subscribers, greatest(capacity - subscribers, 0), subscribers >= capacity
                     FROM course_view WHERE course_id = ?
                     ON CONFLICT (course_id) DO UPDATE SET name = excluded.name, capacity = excluded.capacity,
-                        subscribers = excluded.subscribers, free_places = excluded.free_places, full = excluded.full""");
+                        subscribers = excluded.subscribers, free_places = excluded.free_places, is_full = excluded.is_full""");
 
     @Override
     public OperatorDefinition definition() {

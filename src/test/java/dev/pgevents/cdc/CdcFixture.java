@@ -145,10 +145,19 @@ public final class CdcFixture implements AutoCloseable {
         }
     }
 
+    /** Stops the readers and drops this database's slots: slot names are unique in the whole server. */
     @Override
     public void close() {
         for (ChangeReader r : List.copyOf(readers)) {
             stop(r);
         }
+        await(() -> {
+            try {
+                sql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database()");
+                return true;
+            } catch (IllegalStateException e) {
+                return false; // a WAL sender releases its slot a moment after its connection closed
+            }
+        }, "the slots of " + database + " are dropped");
     }
 }
