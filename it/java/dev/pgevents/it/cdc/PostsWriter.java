@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writers of {@code post} and {@code comment} by plain JDBC, as another program or a psql session
@@ -20,6 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * a comment to another post (the operator's key changes), deletes a comment, deletes a post with
  * its comments, or inserts and rolls back. When the database goes away a writer reconnects and
  * reloads its posts (an interrupted commit may or may not have happened: the tables are the truth).
+ * Each thread is paced to a rate: the operators apply a few hundred source transactions a second
+ * on this machine (docs/benchmarks.md), and a writer at full speed (thousands a second) would only
+ * pile up a backlog that no deadline of a test could wait for.
  */
 final class PostsWriter implements AutoCloseable {
 
@@ -27,15 +31,17 @@ final class PostsWriter implements AutoCloseable {
 
     private final PostsDatabase database;
     private final String prefix;
+    private final long periodNanos;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopped;
 
-    PostsWriter(PostsDatabase database, String prefix, int threadCount) {
+    PostsWriter(PostsDatabase database, String prefix, int threadCount, int transactionsPerSecondPerThread) {
         this.database = database;
         this.prefix = prefix;
+        this.periodNanos = 1_000_000_000L / transactionsPerSecondPerThread;
         for (int k = 0; k < threadCount; k++) {
             int thread = k;
             threads.add(new Thread(() -> run(thread), "cdc-writer-" + prefix + "-" + k));
@@ -90,10 +96,13 @@ final class PostsWriter implements AutoCloseable {
                     c.setAutoCommit(false);
                     Own own = Own.load(c, owner);
                     c.commit();
+                    long next = System.nanoTime();
                     while (!stopped) {
                         if (writeOne(c, own, owner, random)) {
                             committed.incrementAndGet();
                         }
+                        next += periodNanos;
+                        LockSupport.parkNanos(next - System.nanoTime());
                     }
                 } catch (SQLException e) {
                     // the database went away (restart, outage): reconnect and go on

@@ -85,6 +85,11 @@ public final class FaultServer implements AutoCloseable {
         builder.environment().putAll(environment);
         try {
             Files.createDirectories(consoleLog(starts).getParent());
+            // this start's messages.log only (the earlier one kept beside it), so it tells whether this start failed
+            Path messages = serverDir.resolve("logs").resolve("messages.log");
+            if (Files.exists(messages)) {
+                Files.move(messages, messages.resolveSibling("messages-before-start-" + starts + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start server " + name, e);
@@ -100,6 +105,9 @@ public final class FaultServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("server " + name + " exited with " + process.exitValue()
                         + " before it was ready\n" + logTail(40));
+            }
+            if (applicationFailedToStart()) {
+                throw new AssertionError("the application on server " + name + " failed to start\n" + logTail(40));
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(baseUri().resolve("health/ready"))
@@ -143,6 +151,16 @@ public final class FaultServer implements AutoCloseable {
             throw new AssertionError("processes of server " + name + " survived SIGKILL: " + alive);
         }
         process = null;
+    }
+
+    /** CWWKZ0002E in messages.log (this start's): the application will not become ready. */
+    private boolean applicationFailedToStart() {
+        Path messages = serverDir.resolve("logs").resolve("messages.log");
+        try {
+            return Files.exists(messages) && Files.readString(messages).contains("CWWKZ0002E");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The last lines of messages.log (or of the console when there is no log yet). */
