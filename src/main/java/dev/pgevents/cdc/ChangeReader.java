@@ -316,6 +316,9 @@ public final class ChangeReader implements Runnable {
                 LOG.log(Level.INFO, () -> "CDC operator " + p.name() + " failed attempt " + p.attempts + " at LSN "
                         + Lsn.text(lsn) + ": " + p.lastError);
                 pause(Duration.ofMillis(pause));
+                if (restart) {
+                    return; // the stream starts again from the slot's confirmed LSN: this transaction comes again
+                }
                 pause = Math.min(pause * 2, settings.backoffMax().toMillis());
             }
         }

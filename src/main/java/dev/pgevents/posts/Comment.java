@@ -1,5 +1,6 @@
 package dev.pgevents.posts;
 
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -31,6 +32,7 @@ public class Comment {
     }
 
     /** The JSON answer of a created comment. */
+    @JsonbPropertyOrder({"id", "postId", "body"})
     public record Created(long id, long postId, String body) {
     }
 

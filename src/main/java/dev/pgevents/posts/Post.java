@@ -1,5 +1,6 @@
 package dev.pgevents.posts;
 
+import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -31,6 +32,7 @@ public class Post {
     }
 
     /** The JSON answer of a created post. */
+    @JsonbPropertyOrder({"id", "title", "body"})
     public record Created(long id, String title, String body) {
     }
 
