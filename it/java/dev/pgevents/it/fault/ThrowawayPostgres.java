@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -61,6 +62,8 @@ public final class ThrowawayPostgres implements AutoCloseable {
                     .setPort(port)
                     // an acknowledged commit must survive the restarts: zonky turns this off by default
                     .setServerConfig("synchronous_commit", "on")
+                    // zonky's 10 s are too few on 2 busy cores after a restart with WAL senders draining
+                    .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             port = running.getPort();
         } catch (IOException e) {
