@@ -19,9 +19,9 @@ import java.util.Map;
  * The application on an Open Liberty server of its own, derived from the server Maven created
  * (same configuration files, the built WAR in dropins, its variables in configDropins/overrides),
  * run in the foreground as a child process ({@code bin/server run} execs the JVM), so that it can
- * be killed with SIGKILL and started again.
+ * be killed with SIGKILL and started again. Also used by the CDC suite (dev.pgevents.it.cdc).
  */
-final class FaultServer implements AutoCloseable {
+public final class FaultServer implements AutoCloseable {
 
     private static final String[] CONFIG_FILES = {"server.xml", "server.env", "bootstrap.properties", "jvm.options"};
     /** Client JIT and serial GC: a restart in a few seconds on 2 cores (see platform-notes). */
@@ -42,7 +42,7 @@ final class FaultServer implements AutoCloseable {
      * files, {@code war} in dropins (WEB-INF/ibm-web-ext.xml puts it at the root context),
      * {@code variables} as server variables and {@code environment} in the process environment.
      */
-    FaultServer(Path sourceServer, String name, Path war, int httpPort, Map<String, String> variables,
+    public FaultServer(Path sourceServer, String name, Path war, int httpPort, Map<String, String> variables,
                 Map<String, String> environment) {
         this.wlp = sourceServer.getParent().getParent().getParent();
         this.name = name;
@@ -68,12 +68,12 @@ final class FaultServer implements AutoCloseable {
         LibertyVariables.write(serverDir, "fault-environment.xml", "fault-injection suite", variables);
     }
 
-    URI baseUri() {
+    public URI baseUri() {
         return URI.create("http://localhost:" + httpPort + "/");
     }
 
     /** Starts the server in the foreground; its console goes to logs/console-N.log. */
-    void start() {
+    public void start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("server " + name + " is already running");
         }
@@ -85,6 +85,11 @@ final class FaultServer implements AutoCloseable {
         builder.environment().putAll(environment);
         try {
             Files.createDirectories(consoleLog(starts).getParent());
+            // this start's messages.log only (the earlier one kept beside it), so it tells whether this start failed
+            Path messages = serverDir.resolve("logs").resolve("messages.log");
+            if (Files.exists(messages)) {
+                Files.move(messages, messages.resolveSibling("messages-before-start-" + starts + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start server " + name, e);
@@ -92,7 +97,7 @@ final class FaultServer implements AutoCloseable {
     }
 
     /** Polls /health/ready until it answers 200; fails with the log's tail if the deadline passes or the JVM dies. */
-    Duration awaitReady(Duration timeout) {
+    public Duration awaitReady(Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         String last = "no answer yet";
@@ -100,6 +105,9 @@ final class FaultServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("server " + name + " exited with " + process.exitValue()
                         + " before it was ready\n" + logTail(40));
+            }
+            if (applicationFailedToStart()) {
+                throw new AssertionError("the application on server " + name + " failed to start\n" + logTail(40));
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(baseUri().resolve("health/ready"))
@@ -124,7 +132,7 @@ final class FaultServer implements AutoCloseable {
      * SIGKILL to the server's JVM and any process below it, then checks that none of them is
      * left: a kill of a wrapper alone would leave the server serving.
      */
-    void kill() {
+    public void kill() {
         if (process == null) {
             return;
         }
@@ -145,8 +153,18 @@ final class FaultServer implements AutoCloseable {
         process = null;
     }
 
+    /** CWWKZ0002E in messages.log (this start's): the application will not become ready. */
+    private boolean applicationFailedToStart() {
+        Path messages = serverDir.resolve("logs").resolve("messages.log");
+        try {
+            return Files.exists(messages) && Files.readString(messages).contains("CWWKZ0002E");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The last lines of messages.log (or of the console when there is no log yet). */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         Path messages = serverDir.resolve("logs").resolve("messages.log");
         Path file = Files.exists(messages) ? messages : consoleLog(starts);
         try {
@@ -157,7 +175,7 @@ final class FaultServer implements AutoCloseable {
         }
     }
 
-    Path serverDir() {
+    public Path serverDir() {
         return serverDir;
     }
 

