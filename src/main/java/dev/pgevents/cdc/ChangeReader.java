@@ -1,5 +1,6 @@
 package dev.pgevents.cdc;
 
+import dev.pgevents.http.DatabaseOutage;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -228,7 +229,7 @@ public final class ChangeReader implements Runnable {
             } else if (message instanceof PgOutput.RowChange change && transaction != null) {
                 transaction.changes.add(change);
             } else if (message instanceof PgOutput.Commit commit && transaction != null) {
-                apply(transaction.events(commit), commit.endLsn());
+                apply(transaction.events(commit), commit.endLsn(), transaction.begin.xid());
                 transaction = null;
                 confirmed = confirm(stream, confirmed, false);
             }
@@ -276,7 +277,7 @@ public final class ChangeReader implements Runnable {
     }
 
     /** The transaction ending at the LSN, for each operator that has not handled it; a stopped one waits for its resume. */
-    private void apply(List<ChangeEvent> changes, long lsn) {
+    private void apply(List<ChangeEvent> changes, long lsn, int xid) throws SQLException {
         for (Progress p : operators) {
             if (stopping || p.stopped() || lsn <= p.position) {
                 continue;
@@ -285,22 +286,26 @@ public final class ChangeReader implements Runnable {
             if (watched.isEmpty()) {
                 p.position = lsn;
             } else {
-                applyWithRetries(p, watched, lsn);
+                applyWithRetries(p, watched, lsn, xid);
             }
         }
     }
 
-    private void applyWithRetries(Progress p, List<ChangeEvent> changes, long lsn) {
+    private void applyWithRetries(Progress p, List<ChangeEvent> changes, long lsn, int xid) throws SQLException {
         long pause = settings.backoffMin().toMillis();
         while (!stopping) {
             try {
-                applyOnce(p, changes, lsn);
+                applyOnce(p, changes, lsn, xid);
                 p.position = lsn;
                 p.status = "running";
                 p.attempts = 0;
                 p.lastError = null;
                 return;
             } catch (SQLException | RuntimeException e) {
+                if (DatabaseOutage.isOutage(e)) {
+                    // the database went away, not the operator: the reader reconnects and this transaction comes again
+                    throw e instanceof SQLException sql ? sql : new SQLException(ErrorMessages.of(e), "08006", e);
+                }
                 p.attempts++;
                 p.lastError = ErrorMessages.of(e);
                 boolean stop = p.attempts >= settings.maxAttempts();
@@ -325,11 +330,12 @@ public final class ChangeReader implements Runnable {
     }
 
     /** The operator's effect and its applied LSN in one transaction; a transaction it already applied is skipped. */
-    private void applyOnce(Progress p, List<ChangeEvent> changes, long lsn) throws SQLException {
+    private void applyOnce(Progress p, List<ChangeEvent> changes, long lsn, int xid) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 if (OperatorTables.lockApplied(c, p.name()) < lsn) {
+                    awaitVisible(c, xid);
                     for (ChangeEvent change : changes) {
                         p.definition.apply(c, change);
                     }
@@ -344,6 +350,46 @@ public final class ChangeReader implements Runnable {
             }
         }
     }
+
+    /**
+     * The WAL sender may send a commit before the committing backend has left the proc array: for
+     * that moment new snapshots still see the source transaction as running, and an operator that
+     * re-reads the source tables (a MERGE or INSERT ... SELECT) would miss the very transaction it
+     * applies. Found by CdcIT under synchronous_commit=on. Wait until a fresh snapshot sees it
+     * (READ COMMITTED: the effect's statements take newer snapshots still).
+     */
+    static void awaitVisible(Connection c, int xid) throws SQLException {
+        long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
+        try (PreparedStatement s = c.prepareStatement(SOURCE_VISIBLE)) {
+            s.setLong(1, Integer.toUnsignedLong(xid));
+            while (true) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new SQLException("the source transaction " + Integer.toUnsignedString(xid)
+                            + " is committed in the WAL but not yet visible after " + VISIBILITY_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * The stream's 32-bit xid widened to an xid8 with the epoch of this transaction's own xid (assigned
+     * now, it writes anyway), which is newer than the source's: the previous epoch when that wraps.
+     * Not the snapshot's xmax: until the source leaves the proc array, xmax may not be past it.
+     */
+    private static final String SOURCE_VISIBLE = """
+            SELECT pg_visible_in_snapshot(
+                     (CASE WHEN ((m >> 32) << 32) + x > m THEN (((m >> 32) - 1) << 32) + x ELSE ((m >> 32) << 32) + x END)::text::xid8,
+                     pg_current_snapshot())
+              FROM (SELECT pg_current_xact_id()::text::bigint AS m, ?::bigint AS x) AS s
+            """;
+    private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(10);
 
     private void recordFailure(Progress p, boolean stop) {
         try (Connection c = dataSource.getConnection()) {

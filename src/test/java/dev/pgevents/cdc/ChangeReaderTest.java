@@ -2,16 +2,24 @@ package dev.pgevents.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -245,5 +253,37 @@ class ChangeReaderTest {
         db.sql("INSERT INTO src_post VALUES (1, 'one')");
         db.awaitCaughtUp("counts", SLOT);
         assertEquals(List.of("1|one|0"), db.rows("SELECT * FROM summary"));
+    }
+
+    /**
+     * An operator waits until the transaction it applies is visible to new snapshots (the WAL sender
+     * can send a commit a moment before): a transaction still running holds the wait, its commit ends it.
+     */
+    @Test
+    void theVisibilityWaitHoldsWhileTheSourceTransactionRunsAndEndsAtItsCommit() throws Exception {
+        try (Connection source = db.dataSource().getConnection();
+             Connection operator = db.dataSource().getConnection()) {
+            source.setAutoCommit(false);
+            int xid;
+            try (ResultSet rs = source.createStatement().executeQuery("SELECT txid_current()::bigint")) {
+                rs.next();
+                xid = (int) rs.getLong(1);
+            }
+            operator.setAutoCommit(false);
+            ExecutorService thread = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> wait = thread.submit(() -> {
+                    ChangeReader.awaitVisible(operator, xid);
+                    return null;
+                });
+                assertThrows(TimeoutException.class,
+                        () -> wait.get(300, TimeUnit.MILLISECONDS), "visible while still running");
+                source.commit();
+                wait.get(5, TimeUnit.SECONDS);
+            } finally {
+                thread.shutdownNow();
+                operator.rollback();
+            }
+        }
     }
 }
