@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.sql.SQLException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The HTTP benchmark's baselines, served by the same WAR as the APIs they are compared with:
@@ -25,6 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code PGEVENTS_BENCHMARK_ENABLED}): then both answer 404 and no table is created.
  */
 @Path("benchmark/rows")
+@Tag(name = "benchmark", description = "Baselines of the HTTP benchmark (one insert, one select by key); 404 unless pgevents.benchmark.enabled")
 @ApplicationScoped
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

@@ -4,6 +4,7 @@ import dev.pgevents.cdc.ChangePositions;
 import dev.pgevents.cdc.Lsn;
 import dev.pgevents.cdc.cdi.CdcReadYourWrites;
 import dev.pgevents.http.BadRequestException;
+import dev.pgevents.http.OpenApi;
 import dev.pgevents.http.Problem;
 import dev.pgevents.http.StrictJson;
 import jakarta.annotation.Resource;
@@ -30,6 +31,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The posts example over HTTP (docs/cdc.md): writes to the post and comment tables answer with
@@ -39,6 +42,7 @@ import javax.sql.DataSource;
  */
 @Path("api")
 @ApplicationScoped
+@Tag(name = "posts", description = "Change data capture example (seed 003): posts and comments; summaries kept by an operator from the WAL; writes answer Change-Position, summaries accept ?minPosition=")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class PostsApi {
 
@@ -68,6 +72,7 @@ public class PostsApi {
 
     @PUT
     @Path("posts/{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response update(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body)
             throws SQLException {
@@ -79,6 +84,7 @@ public class PostsApi {
 
     @DELETE
     @Path("posts/{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response delete(@PathParam("id") String id) throws SQLException {
         commands.delete(PostFields.id(id));
         return noContent();
@@ -86,6 +92,7 @@ public class PostsApi {
 
     @POST
     @Path("posts/{id}/comments")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response comment(@PathParam("id") String id, @HeaderParam(HttpHeaders.CONTENT_TYPE) MediaType type, InputStream body)
             throws SQLException {
@@ -98,6 +105,7 @@ public class PostsApi {
 
     @DELETE
     @Path("comments/{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response deleteComment(@PathParam("id") String id) throws SQLException {
         commands.deleteComment(PostFields.id(id));
         return noContent();
@@ -112,6 +120,7 @@ public class PostsApi {
 
     @GET
     @Path("post-summaries/{id}")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public PostWithCommentsCount.Summary summary(@PathParam("id") String id, @QueryParam("minPosition") String minPosition)
             throws SQLException {
         awaitOperator(minPosition);

@@ -5,6 +5,7 @@ import dev.pgevents.cdc.cdi.CdcReadYourWrites;
 import dev.pgevents.cdc.cdi.CdcRuntime;
 import dev.pgevents.http.AdminAuthorization;
 import dev.pgevents.http.AdminOnly;
+import dev.pgevents.http.OpenApi;
 import dev.pgevents.http.Problem;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.RequestScoped;
@@ -20,6 +21,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.sql.SQLException;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Operations on change data capture (role pgevents-admin):
@@ -34,6 +38,8 @@ import java.sql.SQLException;
 @DeclareRoles(AdminAuthorization.ROLE)
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin: change data capture", description = "The CDC reader on this node, its replication slot and operators; resume a stopped operator")
+@SecurityRequirement(name = OpenApi.BASIC)
 public class CdcAdminResource {
 
     @Inject
@@ -46,6 +52,7 @@ public class CdcAdminResource {
 
     @POST
     @Path("operators/{name}/resume")
+    @Extension(name = OpenApi.ERRORS, value = "404")
     public Response resume(@PathParam("name") String name) throws SQLException {
         if (!runtime.admin().resume(name)) {
             String detail = "there is no CDC operator named " + (name.length() > 100 ? name.substring(0, 100) + "..." : name);
