@@ -95,6 +95,19 @@ class DcbApiIT {
     }
 
     @Test
+    void anAppendStoresTheRequestsCorrelationAndCommandIdWithEveryEvent() {
+        HttpResponse<String> appended = dcb.append("{\"events\":[" + ev(p + "C", "text data") + "," + ev(p + "C", "second") + "]}",
+                p + "append-request");
+        assertEquals(200, appended.statusCode(), appended.body());
+        List<JsonValue> events = dcb.events(types(p + "C"), null);
+        assertEquals(List.of("text data", "second"), datas(events), "text data still reads back unchanged");
+        for (JsonValue event : events) {
+            assertEquals(p + "append-request", event.asJsonObject().getString("correlationId"));
+            assertEquals(appended.headers().firstValue("Command-Id").orElseThrow(), event.asJsonObject().getString("causationId"));
+        }
+    }
+
+    @Test
     void wrongCredentialsAre401() {
         assertProblem(401, dcb.as("eventstore", "wrong").read(all(), null));
         assertProblem(401, dcb.as("nobody", "eventstore").append(one(p + "A", "x")));

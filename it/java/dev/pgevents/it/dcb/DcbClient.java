@@ -69,6 +69,12 @@ public final class DcbClient {
         return post("append", "application/json", body);
     }
 
+    /** An append sent with a Correlation-Id header. */
+    public HttpResponse<String> append(String body, String correlationId) {
+        return send(request("append").header("Content-Type", "application/json").header("Correlation-Id", correlationId)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     /** A successful append's answer. */
     JsonObject appended(String body) {
         HttpResponse<String> r = append(body);

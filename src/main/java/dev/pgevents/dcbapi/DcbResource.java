@@ -8,15 +8,19 @@ import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStoreException;
 import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.InvalidInputException;
+import dev.pgevents.eventstore.Metadata;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.http.Problem;
 import dev.pgevents.http.ProblemMappers;
+import dev.pgevents.telemetry.Causes;
 import jakarta.annotation.security.DeclareRoles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.stream.JsonGenerator;
@@ -303,10 +307,37 @@ public class DcbResource {
         }
     }
 
-    /** A text {@code data} is stored as a JSON string, marked in the metadata to read back unchanged. */
+    /**
+     * A text {@code data} is stored as a JSON string, marked in the metadata to read back unchanged.
+     * Every event gets the request's correlation id and its command id as causation, as a
+     * decision's events do.
+     */
     private static RawEvent raw(DcbEvent e, EventTypeRegistry registry) {
         return new RawEvent(e.id(), e.type(), KnownTypes.version(e, registry), new LinkedHashSet<>(e.tags()), e.payload(),
-                e.text() ? DataCodec.TEXT_METADATA : DataCodec.JSON_METADATA);
+                metadata(e.text()));
+    }
+
+    private static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
+
+    /** The metadata as the event store's codec writes it ({@link Metadata}'s properties). */
+    private static String metadata(boolean text) {
+        Metadata m = Causes.stamp(text ? Metadata.empty().with(DataCodec.MARK_KEY, DataCodec.MARK_TEXT) : Metadata.empty());
+        if (m.equals(Metadata.empty())) {
+            return DataCodec.JSON_METADATA;
+        }
+        JsonObjectBuilder json = BUILDERS.createObjectBuilder();
+        if (m.correlationId() != null) {
+            json.add("correlationId", m.correlationId());
+        }
+        if (m.causationId() != null) {
+            json.add("causationId", m.causationId());
+        }
+        if (!m.values().isEmpty()) {
+            JsonObjectBuilder values = BUILDERS.createObjectBuilder();
+            m.values().forEach(values::add);
+            json.add("values", values);
+        }
+        return json.build().toString();
     }
 
     private static Response problem(DcbBadRequest e) {
