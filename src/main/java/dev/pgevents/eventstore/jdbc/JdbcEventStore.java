@@ -31,6 +31,7 @@ import java.util.function.BooleanSupplier;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -342,13 +343,21 @@ public final class JdbcEventStore implements EventStore {
      * parameter values every time (no generic plan). Best effort: a pool wrapper that cannot
      * unwrap to the driver's statement keeps the driver's default.
      */
+    private static final AtomicBoolean CUSTOM_PLANS_REFUSED = new AtomicBoolean();
+
     static void customPlans(PreparedStatement ps) {
         try {
             if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
                 ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
             }
         } catch (SQLException | RuntimeException | LinkageError e) {
-            LOG.log(Level.FINE, "cannot force custom plans: {0}", e.toString());
+            // once loud: a class loader that hides the driver cost every read its plans, silently
+            if (CUSTOM_PLANS_REFUSED.compareAndSet(false, true)) {
+                LOG.warning("cannot force custom plans for the event store's queries (is the PostgreSQL driver visible to"
+                        + " the application?): " + e);
+            } else {
+                LOG.log(Level.FINE, "cannot force custom plans: {0}", e.toString());
+            }
         }
     }
 
