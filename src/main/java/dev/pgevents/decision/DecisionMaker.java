@@ -22,7 +22,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiPredicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +44,15 @@ import java.util.logging.Logger;
  * transaction back and is retried after a jittered exponential backoff, up to
  * {@link RetryPolicy#maxAttempts()} runs; then {@link DecisionConflictException}. A
  * {@link DecisionRejected} is not retried.
+ * <p>
+ * With {@link #sharingCommits shared commits} (the store's group commit), a decision made outside
+ * any transaction first runs optimistically, without one: the state read takes the condition
+ * locks in a short transaction of its own (so it sees every matching event committed before it,
+ * and any matching writer after it draws a higher position), then the append, conditioned on
+ * nothing matching after the last position read, joins the store's next shared commit. A
+ * conflict sends the next run down the locking path above, which waits instead of failing again.
+ * Decisions inside a caller's transaction, and those whose events an inline listener handles
+ * (it must run in the appending transaction), take the locking path from the start.
  */
 public final class DecisionMaker {
 
@@ -51,6 +62,8 @@ public final class DecisionMaker {
     private final Transactions transactions;
     private final RetryPolicy retryPolicy;
     private final ReadOptions stateRead;
+    /** Null: every run takes the locking path. Else: true for an event (type, tags) that must be appended in a transaction. */
+    private final BiPredicate<String, Set<String>> needsTransaction;
 
     /** A maker whose state reads fail on an event of a type no registered class carries. */
     public DecisionMaker(EventStore store, Transactions transactions, RetryPolicy retryPolicy) {
@@ -71,6 +84,30 @@ public final class DecisionMaker {
         this.transactions = transactions;
         this.retryPolicy = retryPolicy;
         this.stateRead = ReadOptions.defaults().locked().unknownTypes(unknownTypes);
+        this.needsTransaction = null;
+    }
+
+    private DecisionMaker(DecisionMaker settings, BiPredicate<String, Set<String>> needsTransaction) {
+        this.store = settings.store;
+        this.transactions = settings.transactions;
+        this.retryPolicy = settings.retryPolicy;
+        this.stateRead = settings.stateRead;
+        this.needsTransaction = needsTransaction;
+    }
+
+    /**
+     * This maker, running a decision made outside any transaction optimistically first, its append
+     * sharing the store's group commit (see the class comment). Only worth it on a store with group
+     * commit on.
+     *
+     * @param needsTransaction true for an event (type name, tags) that must be appended inside a
+     *                         transaction: one an inline listener handles
+     */
+    public DecisionMaker sharingCommits(BiPredicate<String, Set<String>> needsTransaction) {
+        if (needsTransaction == null) {
+            throw new IllegalArgumentException("needsTransaction is required");
+        }
+        return new DecisionMaker(this, needsTransaction);
     }
 
     public RetryPolicy retryPolicy() {
@@ -99,10 +136,15 @@ public final class DecisionMaker {
 
     private DecisionResult attempts(Decision decision) {
         RuntimeException lastConflict = null;
+        boolean optimistic = needsTransaction != null && !transactions.active();
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
             DecisionSpans.attempt(attempt, lastConflict);
             try {
-                List<AppendedEvent> appended = transactions.inNewTransaction(() -> run(decision));
+                List<AppendedEvent> appended = optimistic ? run(decision, true) : null;
+                if (appended == null) { // the locking path, or the decision's events need a transaction
+                    optimistic = false;
+                    appended = transactions.inNewTransaction(() -> run(decision, false));
+                }
                 return new DecisionResult(appended, attempt);
             } catch (DecisionRejected rejected) {
                 throw rejected;
@@ -111,6 +153,10 @@ public final class DecisionMaker {
                     throw e;
                 }
                 lastConflict = e;
+                if (optimistic) {
+                    optimistic = false; // the locking path waits for the other writer instead of failing again
+                    continue;
+                }
                 if (attempt < retryPolicy.maxAttempts()) {
                     Duration pause = retryPolicy.backoff(attempt, ThreadLocalRandom.current());
                     LOG.log(Level.FINE, "decision {0} conflicted on attempt {1} ({2}); retrying in {3}",
@@ -122,8 +168,11 @@ public final class DecisionMaker {
         throw new DecisionConflictException(decision.getClass().getSimpleName(), retryPolicy.maxAttempts(), lastConflict);
     }
 
-    /** One run, inside the transaction. */
-    private List<AppendedEvent> run(Decision decision) {
+    /**
+     * One run: inside the transaction (locking path), or without one (optimistic: the read's locks
+     * last for the read only); then null when an event produced needs a transaction.
+     */
+    private List<AppendedEvent> run(Decision decision, boolean optimistic) {
         List<State<?>> states = new ArrayList<>(decision.initialStates());
         List<EventQuery> queries = new ArrayList<>(states.size());
         for (State<?> s : states) {
@@ -155,6 +204,10 @@ public final class DecisionMaker {
                 throw new InvalidInputException("decision " + decision.getClass().getSimpleName() + " produced a null event");
             }
             toAppend.add(NewEvent.of(e, metadata));
+        }
+        if (optimistic && toAppend.stream().map(NewEvent::event)
+                .anyMatch(e -> needsTransaction.test(store.registry().typeName(e.getClass()), store.registry().tagsOf(e)))) {
+            return null;
         }
         try (TraceSpan append = DecisionSpans.append(toAppend.size())) {
             return condition == null ? store.append(toAppend) : store.append(toAppend, condition);

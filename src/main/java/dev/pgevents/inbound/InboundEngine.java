@@ -223,6 +223,11 @@ public final class InboundEngine {
             Result[] result = {Result.APPLIED};
             DecisionMaker maker = decisionMakers.apply(new Transactions() {
                 @Override
+                public boolean active() {
+                    return transactions.active();
+                }
+
+                @Override
                 @SuppressWarnings("unchecked")
                 public <T> T inNewTransaction(Callable<T> work) {
                     return transactions.inNewTransaction(() -> {

@@ -12,6 +12,9 @@ public interface Transactions {
 
     <T> T inNewTransaction(Callable<T> work);
 
+    /** Whether the calling thread is inside a transaction (then a store call joins it). */
+    boolean active();
+
     /** A checked exception of the work, wrapped (the transaction was rolled back). */
     class TransactionWorkException extends RuntimeException {
 

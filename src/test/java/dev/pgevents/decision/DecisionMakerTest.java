@@ -128,6 +128,8 @@ class DecisionMakerTest {
     static JdbcEventStore store;
     static DecisionMaker maker;
     static ExecutorService threads;
+    /** Runs a racer may need: 1 on the locking path; with shared commits an optimistic conflict adds one. */
+    static int racerAttempts;
 
     @BeforeAll
     static void setUp() {
@@ -137,6 +139,7 @@ class DecisionMakerTest {
         EventTypeRegistry registry = EventTypeRegistry.of(CourseEvent.class, CounterEvent.class, Linked.class);
         store = new JdbcEventStore(tx.dataSource(), registry, new JsonbEventSerializer());
         maker = new DecisionMaker(store, tx, new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(20)));
+        racerAttempts = 1;
         threads = Executors.newFixedThreadPool(20);
     }
 
@@ -245,7 +248,7 @@ class DecisionMakerTest {
         for (Future<DecisionResult> f : results) {
             try {
                 DecisionResult r = f.get(60, TimeUnit.SECONDS);
-                assertEquals(1, r.attempts(), "pessimistic locking: no conflict, no retry");
+                assertTrue(r.attempts() <= racerAttempts, "the locking path waits: no conflict, no retry; " + r.attempts());
                 winners++;
             } catch (ExecutionException e) {
                 assertInstanceOf(CourseFull.class, e.getCause());

@@ -187,6 +187,6 @@ class QueryTest {
                 assertEquals(100_000, stream.result().count());
             }
         });
-        assertFalse(tx.inTransaction());
+        assertFalse(tx.active());
     }
 }

@@ -35,7 +35,8 @@ public final class TestTransactions implements Transactions {
     }
 
     /** True while this thread runs inside {@link #inNewTransaction}. */
-    public boolean inTransaction() {
+    @Override
+    public boolean active() {
         return bound.get() != null;
     }
 

@@ -2,6 +2,7 @@ package dev.pgevents.decision.cdi;
 
 import dev.pgevents.decision.DecisionMaker;
 import dev.pgevents.decision.RetryPolicy;
+import dev.pgevents.listener.cdi.InlineListeners;
 import dev.pgevents.transaction.Transactions;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.UnknownTypePolicy;
@@ -20,7 +21,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>{@code pgevents.decision.backoff-min-ms} (default 5) and {@code pgevents.decision.backoff-max-ms}
  *       (default 200): bounds of the jittered exponential backoff between runs;</li>
  *   <li>{@code pgevents.decision.unknown-types} (FAIL or SKIP, default FAIL): what a state read
- *       does with an event of a type no registered class carries.</li>
+ *       does with an event of a type no registered class carries;</li>
+ *   <li>{@code pgevents.store.group-commit} (default true): decisions made outside a transaction
+ *       first run optimistically and share the store's group commit (see {@link DecisionMaker}).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -48,10 +51,18 @@ public class DecisionMakerProducer {
     @ConfigProperty(name = "pgevents.decision.unknown-types", defaultValue = "FAIL")
     UnknownTypePolicy unknownTypes;
 
+    @Inject
+    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "true")
+    boolean groupCommit;
+
+    @Inject
+    InlineListeners inlineListeners;
+
     @Produces
     @Singleton
     public DecisionMaker decisionMaker() {
-        return new DecisionMaker(store, transactions,
+        DecisionMaker maker = new DecisionMaker(store, transactions,
                 new RetryPolicy(maxAttempts, Duration.ofMillis(backoffMinMs), Duration.ofMillis(backoffMaxMs)), unknownTypes);
+        return groupCommit ? maker.sharingCommits(inlineListeners::handles) : maker;
     }
 }

@@ -27,7 +27,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Each append fires {@link EventsAppended} (see {@link NotifyingEventStore}).
  * Config: {@code pgevents.read.fetch-size} (rows per cursor round trip, default 500),
  * {@code pgevents.store.broad-condition-lock-timeout-ms} (how long a condition on "all" or whole
- * types waits for its locks, default 2000, 0: no limit).
+ * types waits for its locks, default 2000, 0: no limit), {@code pgevents.store.group-commit}
+ * (default true: appends made outside a transaction share one transaction and commit with those
+ * made at the same time) and {@code pgevents.store.group-commit-max-batch} (appends per shared
+ * transaction at most, default 100).
  */
 @ApplicationScoped
 public class EventStoreProducer {
@@ -48,6 +51,14 @@ public class EventStoreProducer {
     @Inject
     @ConfigProperty(name = "pgevents.store.broad-condition-lock-timeout-ms", defaultValue = "2000")
     long broadConditionLockTimeoutMillis;
+
+    @Inject
+    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "true")
+    boolean groupCommit;
+
+    @Inject
+    @ConfigProperty(name = "pgevents.store.group-commit-max-batch", defaultValue = "100")
+    int groupCommitMaxBatch;
 
     @Produces
     @Singleton
@@ -86,8 +97,9 @@ public class EventStoreProducer {
 
     private synchronized JdbcEventStore jdbcStore(EventTypeRegistry registry) {
         if (store == null) {
-            store = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize,
+            JdbcEventStore plain = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize,
                     () -> transactions.getTransactionKey() != null, Duration.ofMillis(broadConditionLockTimeoutMillis));
+            store = groupCommit ? plain.withGroupCommit(groupCommitMaxBatch) : plain;
         }
         return store;
     }

@@ -69,6 +69,8 @@ public final class JdbcEventStore implements EventStore {
      */
     private final Map<List<Long>, Long> safeHighWater = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_HIGH_WATER_MARKS = 10_000;
+    /** Null: every append runs in a transaction of its own (or the caller's). */
+    private final GroupCommit groupCommit;
 
     public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer) {
         this(dataSource, registry, serializer, DEFAULT_FETCH_SIZE, () -> false);
@@ -116,6 +118,32 @@ public final class JdbcEventStore implements EventStore {
         this.fetchSize = fetchSize;
         this.inGlobalTransaction = inGlobalTransaction;
         this.broadConditionLockTimeout = broadConditionLockTimeout;
+        this.groupCommit = null;
+    }
+
+    private JdbcEventStore(JdbcEventStore settings, int maxBatch) {
+        this.dataSource = settings.dataSource;
+        this.codec = settings.codec;
+        this.fetchSize = settings.fetchSize;
+        this.inGlobalTransaction = settings.inGlobalTransaction;
+        this.broadConditionLockTimeout = settings.broadConditionLockTimeout;
+        this.groupCommit = new GroupCommit(dataSource, maxBatch, a -> inTransaction(a::runAlone, "append", a.keys()));
+    }
+
+    /**
+     * This store with group commit: an append made without a transaction of the caller (as
+     * {@code inGlobalTransaction} tells, which must then be true whenever the caller has one)
+     * shares one transaction and one commit with the appends made at the same time, up to
+     * {@code maxBatch} of them ({@link GroupCommit}). Appends in a transaction of the caller
+     * run in it, as without group commit.
+     */
+    public JdbcEventStore withGroupCommit(int maxBatch) {
+        return new JdbcEventStore(this, maxBatch);
+    }
+
+    /** What group commit did so far; empty when it is off. */
+    public java.util.Optional<GroupCommitStatistics> groupCommitStatistics() {
+        return java.util.Optional.ofNullable(groupCommit).map(GroupCommit::statistics);
     }
 
     @Override
@@ -192,9 +220,21 @@ public final class JdbcEventStore implements EventStore {
      * condition, the locks are a statement of their own, so the insert (and its check) gets a
      * snapshot taken AFTER the locks were granted. An insert without a condition takes them in an
      * InitPlan of its one-time filter, evaluated before the first row draws its position: one
-     * statement. Returns the positions in row order.
+     * statement. With group commit on and no transaction of the caller, the append joins the
+     * next shared transaction instead ({@link GroupCommit}). Returns the positions in row order.
      */
     private List<Long> insert(List<RawEvent> rows, AppendCondition condition) {
+        PendingAppend append = pending(rows, condition);
+        List<Long> positions = groupCommit != null && !inGlobalTransaction.getAsBoolean()
+                ? groupCommit.append(append)
+                : inTransaction(append::runAlone, "append", append.keys());
+        if (positions == null) {
+            throw new AppendConditionFailed(condition);
+        }
+        return positions;
+    }
+
+    private PendingAppend pending(List<RawEvent> rows, AppendCondition condition) {
         LockKeys keys = new LockKeys();
         for (RawEvent r : rows) {
             keys.writer(r.type(), r.tags());
@@ -210,90 +250,101 @@ public final class JdbcEventStore implements EventStore {
                     + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
-        boolean genericCheck = checked != null && tagsOnly(checked.failIfEventsMatch());
-        return inTransaction(c -> {
-            List<Long> positions = execute(c, insertSql(rows, keys, checked, genericCheck, broadConditionLockTimeout.toMillis()),
-                    condition != null, condition != null && !genericCheck, rows);
-            if (positions == null) {
-                throw new AppendConditionFailed(condition);
-            }
-            return positions;
-        }, "append", keys);
-    }
-
-    /** Every item names tags and no types: the generic plan (tag index) is right whatever the values. */
-    private static boolean tagsOnly(EventQuery query) {
-        return query.items().stream().allMatch(i -> i.types().isEmpty() && !i.tags().isEmpty());
+        return new PendingAppend(rows, checked, keys, broadConditionLockTimeout.toMillis());
     }
 
     /**
-     * The insert: after the lock statement and checked when a condition is given, else
-     * unconditional with its locks in the one-time filter.
-     *
-     * @param genericCheck the check keeps a constant text (tag-only condition), see {@link #tagsOnly}
-     * @param broadLockTimeoutMillis the lock step's timeout for a broad condition ({@link LockKeys#appendTo})
+     * One append's rows, its condition (with old type names) and its lock keys, ready to run alone
+     * or in a shared transaction.
      */
-    private static SqlBuilder insertSql(List<RawEvent> rows, LockKeys keys, AppendCondition checked, boolean genericCheck,
-                                        long broadLockTimeoutMillis) {
-        SqlBuilder sql = new SqlBuilder();
-        if (checked != null) {
-            sql.append("SELECT ");
-            keys.appendTo(sql, true, broadLockTimeoutMillis);
-            sql.append("; ");
+    record PendingAppend(List<RawEvent> rows, AppendCondition checked, LockKeys keys, long broadLockTimeoutMillis) {
+
+        /** Every item names tags and no types: the generic plan (tag index) is right whatever the values. */
+        boolean genericCheck() {
+            return checked != null && checked.failIfEventsMatch().items().stream()
+                    .allMatch(i -> i.types().isEmpty() && !i.tags().isEmpty());
         }
+
+        /** The check keeps its position as a literal: it must be planned with its values. */
+        boolean customPlans() {
+            return checked != null && !genericCheck();
+        }
+
+        /** In the caller's transaction (or a local one): the positions, or null when the condition failed. */
+        List<Long> runAlone(Connection c) throws SQLException {
+            SqlBuilder sql = new SqlBuilder();
+            if (checked != null) {
+                sql.append("SELECT ");
+                keys.appendTo(sql, true, broadLockTimeoutMillis);
+                sql.append("; ");
+            }
+            insertStatement(sql, true);
+            return execute(c, sql, checked != null, customPlans(), rows);
+        }
+
+        /**
+         * The insert, checked when a condition is given. Without a condition and unless the
+         * transaction already holds the locks, they are taken in the insert's one-time filter.
+         */
+        void insertStatement(SqlBuilder sql, boolean unconditionalTakesLocks) {
+            appendInsert(sql, rows);
+            if (checked != null) {
+                // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
+                // that finds nothing only after reading the table (docs/event-store.md, plans).
+                sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE ");
+                if (genericCheck()) {
+                    // A constant text, server-prepared and planned once: the tags are hidden from the
+                    // planner, and "position + 0" keeps the generic plan off a primary-key range scan
+                    // (which, for an old "after", would walk the table): the plan is the tag index.
+                    sql.append("(x.position + 0) > ?").param(checked.after());
+                    sql.predicate("x", checked.failIfEventsMatch(), " AND ", true);
+                } else {
+                    // Types or "all": the position is a literal (a long: no injection), planned with
+                    // its value: a generic plan cannot tell a common type from a rare one.
+                    sql.append("x.position > " + checked.after());
+                    sql.predicate("x", checked.failIfEventsMatch(), " AND ");
+                }
+                sql.append(") = 0");
+            } else if (unconditionalTakesLocks) {
+                sql.append(" WHERE (SELECT ");
+                keys.appendTo(sql, true, 0); // a writer's keys alone: no condition, nothing broad
+                sql.append(")");
+            }
+            sql.append(" RETURNING position, event_id");
+        }
+    }
+
+    private static void appendInsert(SqlBuilder sql, List<RawEvent> rows) {
         if (rows.size() == 1) {
             RawEvent r = rows.get(0);
             sql.append("INSERT INTO es_event (event_id, type, type_version, tags, payload, metadata)"
                     + " SELECT ?::uuid, ?, ?::int4, ?::text[], ?::jsonb, ?::jsonb");
             sql.param(r.eventId()).param(r.type()).param((Object) r.version()).arrayParam("text", r.tags().toArray(new String[0]))
                     .param(r.payloadJson()).param(r.metadataJson());
-        } else {
-            sql.append("INSERT INTO es_event (position, event_id, type, type_version, tags, payload, metadata)"
-                    + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.type_version, e.tags::text[], e.payload::jsonb,"
-                    + " e.metadata::jsonb"
-                    + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[])"
-                    + " WITH ORDINALITY AS u(event_id, type, type_version, tags, payload, metadata, ord) ORDER BY u.ord) e");
-            UUID[] ids = new UUID[rows.size()];
-            String[] types = new String[rows.size()];
-            Integer[] versions = new Integer[rows.size()];
-            String[] tags = new String[rows.size()];
-            String[] payloads = new String[rows.size()];
-            String[] metadata = new String[rows.size()];
-            for (int i = 0; i < rows.size(); i++) {
-                RawEvent r = rows.get(i);
-                ids[i] = r.eventId();
-                types[i] = r.type();
-                versions[i] = r.version();
-                tags[i] = arrayLiteral(r.tags());
-                payloads[i] = r.payloadJson();
-                metadata[i] = r.metadataJson();
-            }
-            sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("int4", versions).arrayParam("text", tags)
-                    .arrayParam("text", payloads).arrayParam("text", metadata);
+            return;
         }
-        if (checked != null) {
-            // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
-            // that finds nothing only after reading the table (docs/event-store.md, plans).
-            sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE ");
-            if (genericCheck) {
-                // A constant text, server-prepared and planned once: the tags are hidden from the
-                // planner, and "position + 0" keeps the generic plan off a primary-key range scan
-                // (which, for an old "after", would walk the table): the plan is the tag index.
-                sql.append("(x.position + 0) > ?").param(checked.after());
-                sql.predicate("x", checked.failIfEventsMatch(), " AND ", true);
-            } else {
-                // Types or "all": the position is a literal (a long: no injection), planned with
-                // its value: a generic plan cannot tell a common type from a rare one.
-                sql.append("x.position > " + checked.after());
-                sql.predicate("x", checked.failIfEventsMatch(), " AND ");
-            }
-            sql.append(") = 0");
-        } else {
-            sql.append(" WHERE (SELECT ");
-            keys.appendTo(sql, true, 0); // a writer's keys alone: no condition, nothing broad
-            sql.append(")");
+        sql.append("INSERT INTO es_event (position, event_id, type, type_version, tags, payload, metadata)"
+                + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.type_version, e.tags::text[], e.payload::jsonb,"
+                + " e.metadata::jsonb"
+                + " FROM (SELECT * FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[])"
+                + " WITH ORDINALITY AS u(event_id, type, type_version, tags, payload, metadata, ord) ORDER BY u.ord) e");
+        UUID[] ids = new UUID[rows.size()];
+        String[] types = new String[rows.size()];
+        Integer[] versions = new Integer[rows.size()];
+        String[] tags = new String[rows.size()];
+        String[] payloads = new String[rows.size()];
+        String[] metadata = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            RawEvent r = rows.get(i);
+            ids[i] = r.eventId();
+            types[i] = r.type();
+            versions[i] = r.version();
+            tags[i] = arrayLiteral(r.tags());
+            payloads[i] = r.payloadJson();
+            metadata[i] = r.metadataJson();
         }
-        return sql.append(" RETURNING position, event_id");
+        sql.arrayParam("uuid", ids).arrayParam("text", types).arrayParam("int4", versions).arrayParam("text", tags)
+                .arrayParam("text", payloads).arrayParam("text", metadata);
     }
 
     /**
@@ -316,6 +367,11 @@ public final class JdbcEventStore implements EventStore {
                 }
             }
         }
+        return inRowOrder(positions, rows);
+    }
+
+    /** The inserted positions by event id in row order, or null when the insert inserted nothing. */
+    static List<Long> inRowOrder(Map<UUID, Long> positions, List<RawEvent> rows) {
         if (positions.isEmpty()) {
             return null;
         }

@@ -57,6 +57,13 @@ final class LockKeys {
         return this;
     }
 
+    /** Adds another set's keys (exclusive wins) and its breadth. */
+    public LockKeys add(LockKeys other) {
+        other.keys.forEach((key, exclusive) -> keys.merge(key, exclusive, Boolean::logicalOr));
+        broad |= other.broad;
+        return this;
+    }
+
     public LockKeys shared(String key) {
         keys.merge(hash(key), Boolean.FALSE, Boolean::logicalOr);
         return this;

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs the {@link InlineListener}s synchronously when the store fires {@link EventsAppended}
@@ -35,10 +36,6 @@ public class InlineListeners {
         if (listeners.isUnsatisfied()) {
             return;
         }
-        if (transaction.getTransactionKey() == null && WARNED.compareAndSet(false, true)) {
-            LOG.severe("inline listeners ran for an append outside a JTA transaction: the append committed on its own,"
-                    + " so an inline listener's failure cannot undo it. Append inside a transaction.");
-        }
         List<InlineListener> all = listeners.stream().toList();
         Instant now = Instant.now();
         for (AppendedEvent e : appended.events()) {
@@ -52,6 +49,10 @@ public class InlineListeners {
                 }
                 if (event == null) {
                     event = new RecordedEvent(e.position(), e.eventId(), e.type(), e.tags(), e.event(), e.metadata(), now);
+                    if (transaction.getTransactionKey() == null && WARNED.compareAndSet(false, true)) {
+                        LOG.severe("inline listeners ran for an append outside a JTA transaction: the append committed on its"
+                                + " own, so an inline listener's failure cannot undo it. Append inside a transaction.");
+                    }
                 }
                 try {
                     listener.handle(event);
@@ -63,5 +64,18 @@ public class InlineListeners {
                 }
             }
         }
+    }
+
+    /** Whether an inline listener handles an event of this type and tags: it must be appended in a transaction. */
+    public boolean handles(String type, Set<String> tags) {
+        if (listeners.isUnsatisfied()) {
+            return false;
+        }
+        for (InlineListener listener : listeners) {
+            if (listener.query().matches(type, tags)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

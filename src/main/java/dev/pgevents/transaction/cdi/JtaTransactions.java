@@ -1,8 +1,10 @@
 package dev.pgevents.transaction.cdi;
 
 import dev.pgevents.transaction.Transactions;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.concurrent.Callable;
 
 /**
@@ -15,6 +17,14 @@ public class JtaTransactions implements Transactions {
 
     @Inject
     TransactionBoundary boundary;
+
+    @Resource(lookup = "java:comp/TransactionSynchronizationRegistry")
+    TransactionSynchronizationRegistry registry;
+
+    @Override
+    public boolean active() {
+        return registry.getTransactionKey() != null;
+    }
 
     @Override
     public <T> T inNewTransaction(Callable<T> work) {

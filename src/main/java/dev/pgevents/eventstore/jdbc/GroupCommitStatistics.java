@@ -1,0 +1,23 @@
+package dev.pgevents.eventstore.jdbc;
+
+/**
+ * What group commit did since the store started: the shared transactions it ran, the appends in
+ * them, {@code batchesOfSize[n]}: how many had n appends (the last slot counts that many and
+ * more; slot 0 is always 0), and the appends waiting for the next batch when it was read.
+ */
+public record GroupCommitStatistics(long batches, long appends, long[] batchesOfSize, int waiting) {
+
+    /** Appends per shared transaction on average; 0 before the first. */
+    public double meanBatchSize() {
+        return batches == 0 ? 0 : (double) appends / batches;
+    }
+
+    /** The counts since an earlier reading of the same store. */
+    public GroupCommitStatistics since(GroupCommitStatistics earlier) {
+        long[] sizes = batchesOfSize.clone();
+        for (int i = 0; i < sizes.length && i < earlier.batchesOfSize.length; i++) {
+            sizes[i] -= earlier.batchesOfSize[i];
+        }
+        return new GroupCommitStatistics(batches - earlier.batches, appends - earlier.appends, sizes, waiting);
+    }
+}

@@ -1,0 +1,213 @@
+package dev.pgevents.eventstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.pgevents.eventstore.TestEvents.Opened;
+import dev.pgevents.eventstore.TestEvents.Race;
+import dev.pgevents.eventstore.jdbc.AppendProtocol;
+import dev.pgevents.eventstore.jdbc.GroupCommitStatistics;
+import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.PooledDataSource;
+import dev.pgevents.testsupport.EventStoreFixture;
+import dev.pgevents.testsupport.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit: appends made at the same time share one transaction. The batch tests make a batch
+ * deterministically: another session holds the "all" key every writer takes, so the first append
+ * (the leader) waits in its lock step while the others queue behind it; releasing the key lets
+ * the next leader take the whole queue as one batch.
+ */
+class GroupCommitTest {
+
+    static final int THREADS = 16;
+    static DataSource plain;
+    static PooledDataSource pool;
+    static JdbcEventStore store;
+    static ExecutorService threads;
+
+    @BeforeAll
+    static void setUp() {
+        plain = EventStoreFixture.migrated("es_group_commit_test");
+        pool = new PooledDataSource(plain, THREADS + 4);
+        store = new JdbcEventStore(pool, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
+        threads = Executors.newFixedThreadPool(THREADS + 2);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        threads.shutdownNow();
+        pool.close();
+    }
+
+    @Test
+    void conflictingAppendsInOneBatchHaveExactlyOneWinner() throws Exception {
+        EventQuery race = EventQuery.tagged("race:batched");
+        long seen = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+        List<Future<Boolean>> racers = new ArrayList<>();
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-1")));
+            awaitWaiters(1);
+            for (int t = 0; t < 15; t++) {
+                int thread = t;
+                racers.add(threads.submit(() -> {
+                    try {
+                        store.append(List.of(NewEvent.of(new Race("batched", thread))), AppendCondition.failIfAnyAfter(race, seen));
+                        return true;
+                    } catch (AppendConditionFailed conflict) {
+                        return false;
+                    }
+                }));
+            }
+            awaitQueued(15);
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        int winners = 0;
+        for (Future<Boolean> f : racers) {
+            winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        assertEquals(1, winners, "the batch's later appends see its first one's event");
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['race:batched']"));
+        GroupCommitStatistics batch = store.groupCommitStatistics().orElseThrow().since(before);
+        assertEquals(2, batch.batches(), "the leader alone, then the 15 queued behind it together");
+        assertEquals(1, batch.batchesOfSize()[15]);
+    }
+
+    @Test
+    void aFailingBatchRunsEachAppendAloneSoEachGetsItsOwnOutcome() throws Exception {
+        UUID taken = store.append(List.of(NewEvent.of(new Opened("taken")))).get(0).eventId();
+        Future<List<AppendedEvent>> duplicate;
+        Future<List<AppendedEvent>> first;
+        Future<List<AppendedEvent>> second;
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-2")));
+            awaitWaiters(1);
+            first = threads.submit(() -> store.append(List.of(NewEvent.of(new Opened("fallback-1")))));
+            awaitQueued(1);
+            duplicate = threads.submit(() -> store.append(List.of(new NewEvent(taken, new Opened("again"), Metadata.empty()))));
+            awaitQueued(2);
+            EventQuery own = EventQuery.tagged("account:fallback-2");
+            second = threads.submit(() -> store.append(List.of(NewEvent.of(new Opened("fallback-2"))),
+                    AppendCondition.failIfAnyAfter(own, 0)));
+            awaitQueued(3);
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(1, first.get(30, TimeUnit.SECONDS).size());
+        assertEquals(1, second.get(30, TimeUnit.SECONDS).size());
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> duplicate.get(30, TimeUnit.SECONDS));
+        EventStoreAccessException cause = assertInstanceOf(EventStoreAccessException.class, failed.getCause());
+        assertTrue(cause.getMessage().contains("already exists"), cause.getMessage());
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE event_id = ?", taken));
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:fallback-1']"));
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:fallback-2']"));
+    }
+
+    @Test
+    void safeReadsNeverStepOverAGroupCommittedEvent() throws Exception {
+        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+        long start = store.safePosition();
+        int writers = 12;
+        int appendsPerWriter = 100;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Long> seen = new ArrayList<>();
+        Future<?> reader = threads.submit(() -> {
+            long after = start;
+            boolean last = false;
+            while (!last) {
+                last = !writing.get(); // one more read after the writers are done
+                try (EventStream<RecordedEvent> s = store.read(EventQuery.all(), ReadOptions.defaults().after(after))) {
+                    s.stream().forEach(e -> seen.add(e.position()));
+                    after = s.result().consistencyPosition().getAsLong();
+                }
+            }
+            return null;
+        });
+        List<Future<?>> appenders = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            appenders.add(threads.submit(() -> {
+                for (int i = 0; i < appendsPerWriter; i++) {
+                    if (i % 2 == 0) {
+                        store.append(List.of(NewEvent.of(new Race("gap-free-" + writer, i))));
+                    } else {
+                        EventQuery own = EventQuery.tagged("race:gap-free-" + writer);
+                        long at = store.read(own, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+                        store.append(List.of(NewEvent.of(new Race("gap-free-" + writer, i))), AppendCondition.failIfAnyAfter(own, at));
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : appenders) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        writing.set(false);
+        reader.get(60, TimeUnit.SECONDS);
+        List<Long> stored = Sql.queryStrings(plain, "SELECT position FROM es_event WHERE position > ? ORDER BY position", start)
+                .stream().map(Long::parseLong).toList();
+        assertEquals(writers * appendsPerWriter, stored.size());
+        assertEquals(stored, seen, "the reader saw every event once, in order, none skipped");
+        GroupCommitStatistics during = store.groupCommitStatistics().orElseThrow().since(before);
+        assertTrue(during.appends() > during.batches(), "appends shared commits: " + during.appends() + " appends in "
+                + during.batches() + " batches");
+    }
+
+    private static void appendAlone(Event event) {
+        store.append(List.of(NewEvent.of(event)));
+    }
+
+    /** A session holding the key every writer takes shared: appends wait in their lock step until it rolls back. */
+    private static Connection holdAllKey() throws Exception {
+        Connection c = plain.getConnection();
+        c.setAutoCommit(false);
+        long key = AppendProtocol.key("all");
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?::int4, ?::int4)")) {
+            ps.setInt(1, (int) (key >>> 32));
+            ps.setInt(2, (int) key);
+            ps.execute();
+        }
+        return c;
+    }
+
+    private static void awaitWaiters(int sessions) throws InterruptedException {
+        awaitUntil("sessions waiting on an advisory lock: " + sessions, () -> Sql.queryLong(plain,
+                "SELECT count(DISTINCT pid) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == sessions);
+    }
+
+    private static void awaitQueued(int appends) throws InterruptedException {
+        awaitUntil("appends queued: " + appends, () -> store.groupCommitStatistics().orElseThrow().waiting() == appends);
+    }
+
+    private static void awaitUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("never reached: " + what);
+            }
+            Thread.sleep(10); // polling with a deadline
+        }
+    }
+}
