@@ -12,6 +12,7 @@ import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.NewEvent;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.eventstore.Tag;
+import dev.pgevents.eventstore.jdbc.GroupCommitStatistics;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.testsupport.PooledDataSource;
 import dev.pgevents.testsupport.TestDatabase;
@@ -46,13 +47,17 @@ import org.flywaydb.core.Flyway;
  *   <li>append: unconditional append of one event;</li>
  *   <li>decision: DecisionMaker on a distinct entity per decision, state folded from 10 events,
  *       conditional append;</li>
+ *   <li>shared: the same decisions with group commit (the store's shared commits, the maker's
+ *       optimistic first run), followed by the batch sizes seen;</li>
+ *   <li>sharedappend: the unconditional append with group commit;</li>
  * </ol>
- * each with 1 and 4 threads. Prints events/s, p50/p99 latency and the ratio to raw at the same
+ * each with 1 and 4 threads (bench.threads). Prints events/s, p50/p99 latency and the ratio to raw at the same
  * thread count. Run: {@code mvn -B -q test-compile exec:java
  * -Dexec.mainClass=dev.pgevents.benchmark.EventStoreBenchmark -Dexec.classpathScope=test}.
  * Optional system properties: bench.seconds (per run, default 6), bench.warmup (seconds before each
  * run, default 3), bench.entities (default 20000), bench.threads (default "1,4"),
- * bench.scenarios (default "raw,rawtx,floor,append,decision"; the ratio column needs raw).
+ * bench.scenarios (default "raw,rawtx,floor,append,decision,shared,sharedappend"; the ratio column
+ * needs raw).
  */
 public final class EventStoreBenchmark {
 
@@ -119,12 +124,18 @@ public final class EventStoreBenchmark {
         System.out.printf(Locale.ROOT, "pgevents event store benchmark: %d entities x 10 events preloaded, %.0f s per run,"
                 + " %d cores%n", entities, seconds, Runtime.getRuntime().availableProcessors());
 
-        try (PooledDataSource pool = new PooledDataSource(plain, 8)) {
+        // a connection per thread, and one for a group commit's leader
+        int connections = Arrays.stream(threadCounts()).max().orElse(4) + 2;
+        try (PooledDataSource pool = new PooledDataSource(plain, connections)) {
             EventTypeRegistry registry = EventTypeRegistry.of(Increased.class);
             JdbcEventStore store = new JdbcEventStore(pool, registry, new JsonbEventSerializer());
             TestTransactions tx = new TestTransactions(pool);
+            RetryPolicy retries = new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(50));
             DecisionMaker maker = new DecisionMaker(new JdbcEventStore(tx.dataSource(), registry, new JsonbEventSerializer()),
-                    tx, new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(50)));
+                    tx, retries);
+            JdbcEventStore sharedStore = new JdbcEventStore(tx.dataSource(), registry, new JsonbEventSerializer(),
+                    JdbcEventStore.DEFAULT_FETCH_SIZE, tx::active).withGroupCommit(100);
+            DecisionMaker sharingMaker = new DecisionMaker(sharedStore, tx, retries).sharingCommits((type, tags) -> false);
             AtomicInteger nextRaw = new AtomicInteger();
             Op raw = t -> {
                 try (Connection c = pool.getConnection()) {
@@ -160,9 +171,11 @@ public final class EventStoreBenchmark {
             Op append = t -> store.append(List.of(NewEvent.of(new Increased("a" + t, 1))));
             AtomicInteger nextEntity = new AtomicInteger();
             Op decision = t -> maker.make(new Increase("e" + (1 + nextEntity.getAndIncrement() % entities)));
+            Op shared = t -> sharingMaker.make(new Increase("e" + (1 + nextEntity.getAndIncrement() % entities)));
+            Op sharedAppend = t -> sharedStore.append(List.of(NewEvent.of(new Increased("a" + t, 1))));
 
             List<Figures> all = new ArrayList<>();
-            List<String> scenarios = List.of(System.getProperty("bench.scenarios", "raw,rawtx,floor,append,decision").split(","));
+            List<String> scenarios = List.of(System.getProperty("bench.scenarios", "raw,rawtx,floor,append,decision,shared,sharedappend").split(","));
             for (int threads : threadCounts()) {
                 if (scenarios.contains("raw")) {
                     all.add(run(CEILING, raw, threads, seconds));
@@ -179,7 +192,14 @@ public final class EventStoreBenchmark {
                 if (scenarios.contains("decision")) {
                     all.add(run("decision (10-event state)", decision, threads, seconds));
                 }
+                if (scenarios.contains("shared")) {
+                    all.add(withBatchSizes(sharedStore, () -> run("decision, group commit", shared, threads, seconds)));
+                }
+                if (scenarios.contains("sharedappend")) {
+                    all.add(withBatchSizes(sharedStore, () -> run("append, group commit", sharedAppend, threads, seconds)));
+                }
             }
+            batchSizes.forEach(System.out::println);
             System.out.println();
             System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s %12s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms",
                     "vs raw", "client us/op");
@@ -190,6 +210,25 @@ public final class EventStoreBenchmark {
                         f.p50ms(), f.p99ms(), 100 * f.perSecond() / ceiling, f.clientCpuMicros());
             }
         }
+    }
+
+    private static final List<String> batchSizes = new ArrayList<>();
+
+    /** Runs the scenario and records the group commit batches of the whole run (warm-up included). */
+    private static Figures withBatchSizes(JdbcEventStore store, java.util.concurrent.Callable<Figures> scenario) throws Exception {
+        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+        Figures f = scenario.call();
+        GroupCommitStatistics run = store.groupCommitStatistics().orElseThrow().since(before);
+        long[] sizes = run.batchesOfSize();
+        StringBuilder histogram = new StringBuilder();
+        for (int size = 1; size < sizes.length; size++) {
+            if (sizes[size] > 0) {
+                histogram.append(' ').append(size).append(size == sizes.length - 1 ? "+" : "").append(':').append(sizes[size]);
+            }
+        }
+        batchSizes.add(String.format(Locale.ROOT, "batches of %-24s %2d threads: %d appends in %d batches, mean %.2f;"
+                + " batches by size:%s", f.name(), f.threads(), run.appends(), run.batches(), run.meanBatchSize(), histogram));
+        return f;
     }
 
     /** The row a decision on entity n appends, inserted with one prepared statement. */

@@ -1,5 +1,6 @@
 package dev.pgevents.eventstore.jdbc;
 
+import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore.PendingAppend;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,16 +22,18 @@ import javax.sql.DataSource;
 /**
  * Group commit: concurrent appends share one transaction and one commit. The first caller that
  * finds no batch running leads: it takes every queued append (up to the batch limit) and runs
- * them in one transaction, in one round trip before the commit:
+ * them in one transaction:
  * <ol>
  *   <li>the lock step of all of them (their writer keys shared, their condition keys exclusive,
  *       in the store's sorted order, so batches cannot deadlock with each other), and the
- *       watermark mark once, before any position is drawn;</li>
- *   <li>each append's insert in queue order, checked against its condition when it has one: the
- *       check sees the events of the appends before it in the batch (same transaction), so two
- *       conflicting appends in one batch cannot both pass.</li>
+ *       watermark mark once, before any position is drawn; in the same round trip, each
+ *       condition's check against the stored events;</li>
+ *   <li>in queue order, an append passes when its check passed and no earlier passing append of
+ *       the batch has an event its condition matches (those events are "after" any position it
+ *       read); the rows of the passing appends go in one insert, in order;</li>
+ *   <li>the commit.</li>
  * </ol>
- * An append whose check fails inserts nothing and gets "condition failed"; the others commit. When
+ * An append that does not pass inserts nothing and gets "condition failed"; the others commit. When
  * the batch fails as a whole (a duplicate event id, a lock timeout, a deadlock, a lost
  * connection), it is rolled back and each of its appends runs alone, so each gets its own outcome.
  * Followers wait for their outcome, or to lead the next batch. Only for callers without a
@@ -60,7 +63,8 @@ final class GroupCommit {
     private final Function<PendingAppend, List<Long>> alone;
     private final Object monitor = new Object();
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>(); // guarded by monitor
-    private boolean leading; // guarded by monitor
+    private int leading; // guarded by monitor: batches running
+    private final int maxLeading = Integer.getInteger("pgevents.gc.leaders", 1);
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
     private final AtomicLongArray sizes; // [n]: batches of n appends (the last slot: n and more)
@@ -86,7 +90,7 @@ final class GroupCommit {
         try {
             synchronized (monitor) {
                 queue.add(mine);
-                while (!mine.done && leading) {
+                while (!mine.done && leading >= maxLeading) {
                     try {
                         monitor.wait();
                     } catch (InterruptedException e) {
@@ -96,7 +100,7 @@ final class GroupCommit {
                 if (mine.done) {
                     return outcome(mine);
                 }
-                leading = true;
+                leading++;
             }
             return lead(mine);
         } finally {
@@ -114,8 +118,17 @@ final class GroupCommit {
                 synchronized (monitor) {
                     batch = take();
                 }
-                if (batch.isEmpty()) {
-                    throw new IllegalStateException("group commit lost an append: the queue is empty");
+                if (batch.isEmpty()) { // another leader took it
+                    synchronized (monitor) {
+                        while (!mine.done) {
+                            try {
+                                monitor.wait();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                    }
+                    return outcome(mine);
                 }
                 try {
                     run(batch);
@@ -135,7 +148,7 @@ final class GroupCommit {
             }
         } finally {
             synchronized (monitor) {
-                leading = false;
+                leading--;
                 monitor.notifyAll();
             }
         }
@@ -200,27 +213,67 @@ final class GroupCommit {
         }
     }
 
-    /** The batch in one transaction: each append's positions, or null where its condition failed. */
+    /**
+     * The batch in one transaction: each append's positions, or null where its condition failed.
+     * Round trips: the lock step with the conditions' checks against the stored events; then the
+     * insert of every passing append's rows in one statement (an append also fails when an
+     * earlier passing append of the batch has an event its condition matches); then the commit.
+     * Without conditions, the lock step and the insert share the first round trip.
+     */
     private List<List<Long>> together(List<Waiting> batch) throws SQLException {
         LockKeys keys = new LockKeys();
         long broadLockTimeout = 0;
         boolean customPlans = false;
-        for (Waiting w : batch) {
-            keys.add(w.append.keys());
-            broadLockTimeout = Math.max(broadLockTimeout, w.append.broadLockTimeoutMillis());
-            customPlans |= w.append.customPlans();
+        List<Integer> conditional = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            PendingAppend a = batch.get(i).append;
+            keys.add(a.keys());
+            broadLockTimeout = Math.max(broadLockTimeout, a.broadLockTimeoutMillis());
+            customPlans |= a.customPlans();
+            if (a.checked() != null) {
+                conditional.add(i);
+            }
         }
-        SqlBuilder sql = new SqlBuilder().append("SELECT ");
-        keys.appendTo(sql, true, broadLockTimeout);
-        for (Waiting w : batch) {
-            sql.append("; ");
-            w.append.insertStatement(sql, false);
-        }
+        SqlBuilder first = new SqlBuilder().append("SELECT ");
+        keys.appendTo(first, true, broadLockTimeout);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             boolean committed = false;
             try {
-                List<List<Long>> positions = execute(c, sql, customPlans, batch);
+                List<List<Long>> positions;
+                if (conditional.isEmpty()) {
+                    first.append("; ");
+                    positions = insert(c, first, true, batch, allPass(batch.size()));
+                } else {
+                    first.append("; SELECT ");
+                    for (int k = 0; k < conditional.size(); k++) {
+                        first.append(k == 0 ? "" : ", ");
+                        batch.get(conditional.get(k)).append.check(first);
+                    }
+                    boolean[] passes = allPass(batch.size());
+                    try (PreparedStatement ps = c.prepareStatement(first.sql())) {
+                        if (customPlans) {
+                            JdbcEventStore.customPlans(ps);
+                        }
+                        first.bind(c, ps);
+                        try (ResultSet rs = JdbcEventStore.secondResult(ps)) {
+                            rs.next();
+                            for (int k = 0; k < conditional.size(); k++) {
+                                passes[conditional.get(k)] = rs.getBoolean(k + 1);
+                            }
+                        }
+                    }
+                    List<RawEvent> passed = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        PendingAppend a = batch.get(i).append;
+                        passes[i] &= !a.conflictsWith(passed);
+                        if (passes[i]) {
+                            passed.addAll(a.rows());
+                        }
+                    }
+                    positions = passed.isEmpty() ? noneInserted(batch.size())
+                            : insert(c, new SqlBuilder(), false, batch, passes);
+                }
                 c.commit();
                 committed = true;
                 return positions;
@@ -237,27 +290,51 @@ final class GroupCommit {
         }
     }
 
-    private static List<List<Long>> execute(Connection c, SqlBuilder sql, boolean customPlans, List<Waiting> batch)
-            throws SQLException {
-        List<List<Long>> out = new ArrayList<>(batch.size());
+    /**
+     * Inserts the rows of the passing appends in one statement, in batch order.
+     *
+     * @param sql        what precedes the insert in the same round trip (the lock step), or nothing
+     * @param afterLocks the insert's result is the second one
+     */
+    private static List<List<Long>> insert(Connection c, SqlBuilder sql, boolean afterLocks, List<Waiting> batch,
+                                           boolean[] passes) throws SQLException {
+        List<RawEvent> rows = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (passes[i]) {
+                rows.addAll(batch.get(i).append.rows());
+            }
+        }
+        JdbcEventStore.appendInsert(sql, rows);
+        sql.append(" RETURNING position, event_id");
+        Map<UUID, Long> byId = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-            if (customPlans) {
-                JdbcEventStore.customPlans(ps);
-            }
             sql.bind(c, ps);
-            ps.execute(); // first result: the lock step's single row
-            for (Waiting w : batch) {
-                if (!ps.getMoreResults()) {
-                    throw new SQLException("an insert of the batch returned no result set");
+            try (ResultSet rs = afterLocks ? JdbcEventStore.secondResult(ps) : ps.executeQuery()) {
+                while (rs.next()) {
+                    byId.put(rs.getObject(2, UUID.class), rs.getLong(1));
                 }
-                Map<UUID, Long> byId = new HashMap<>();
-                try (ResultSet rs = ps.getResultSet()) {
-                    while (rs.next()) {
-                        byId.put(rs.getObject(2, UUID.class), rs.getLong(1));
-                    }
-                }
-                out.add(JdbcEventStore.inRowOrder(byId, w.append.rows()));
             }
+        }
+        if (byId.size() != rows.size()) {
+            throw new IllegalStateException("inserted " + byId.size() + " of " + rows.size() + " events");
+        }
+        List<List<Long>> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            out.add(passes[i] ? batch.get(i).append.rows().stream().map(r -> byId.get(r.eventId())).toList() : null);
+        }
+        return out;
+    }
+
+    private static boolean[] allPass(int n) {
+        boolean[] passes = new boolean[n];
+        java.util.Arrays.fill(passes, true);
+        return passes;
+    }
+
+    private static List<List<Long>> noneInserted(int n) {
+        List<List<Long>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(null);
         }
         return out;
     }

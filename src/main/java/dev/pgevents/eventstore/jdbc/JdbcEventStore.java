@@ -289,22 +289,8 @@ public final class JdbcEventStore implements EventStore {
         void insertStatement(SqlBuilder sql, boolean unconditionalTakesLocks) {
             appendInsert(sql, rows);
             if (checked != null) {
-                // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
-                // that finds nothing only after reading the table (docs/event-store.md, plans).
-                sql.append(" WHERE (SELECT count(*) FROM es_event x WHERE ");
-                if (genericCheck()) {
-                    // A constant text, server-prepared and planned once: the tags are hidden from the
-                    // planner, and "position + 0" keeps the generic plan off a primary-key range scan
-                    // (which, for an old "after", would walk the table): the plan is the tag index.
-                    sql.append("(x.position + 0) > ?").param(checked.after());
-                    sql.predicate("x", checked.failIfEventsMatch(), " AND ", true);
-                } else {
-                    // Types or "all": the position is a literal (a long: no injection), planned with
-                    // its value: a generic plan cannot tell a common type from a rare one.
-                    sql.append("x.position > " + checked.after());
-                    sql.predicate("x", checked.failIfEventsMatch(), " AND ");
-                }
-                sql.append(") = 0");
+                sql.append(" WHERE ");
+                check(sql);
             } else if (unconditionalTakesLocks) {
                 sql.append(" WHERE (SELECT ");
                 keys.appendTo(sql, true, 0); // a writer's keys alone: no condition, nothing broad
@@ -312,9 +298,34 @@ public final class JdbcEventStore implements EventStore {
             }
             sql.append(" RETURNING position, event_id");
         }
+
+        /** A boolean expression: true when no stored event matches the condition after its position. */
+        void check(SqlBuilder sql) {
+            // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
+            // that finds nothing only after reading the table (docs/event-store.md, plans).
+            sql.append("(SELECT count(*) FROM es_event x WHERE ");
+            if (genericCheck()) {
+                // A constant text, server-prepared and planned once: the tags are hidden from the
+                // planner, and "position + 0" keeps the generic plan off a primary-key range scan
+                // (which, for an old "after", would walk the table): the plan is the tag index.
+                sql.append("(x.position + 0) > ?").param(checked.after());
+                sql.predicate("x", checked.failIfEventsMatch(), " AND ", true);
+            } else {
+                // Types or "all": the position is a literal (a long: no injection), planned with
+                // its value: a generic plan cannot tell a common type from a rare one.
+                sql.append("x.position > " + checked.after());
+                sql.predicate("x", checked.failIfEventsMatch(), " AND ");
+            }
+            sql.append(") = 0");
+        }
+
+        /** Whether one of the rows would fail this append's condition. */
+        boolean conflictsWith(List<RawEvent> others) {
+            return checked != null && others.stream().anyMatch(r -> checked.failIfEventsMatch().matches(r.type(), r.tags()));
+        }
     }
 
-    private static void appendInsert(SqlBuilder sql, List<RawEvent> rows) {
+    static void appendInsert(SqlBuilder sql, List<RawEvent> rows) {
         if (rows.size() == 1) {
             RawEvent r = rows.get(0);
             sql.append("INSERT INTO es_event (event_id, type, type_version, tags, payload, metadata)"
@@ -469,7 +480,11 @@ public final class JdbcEventStore implements EventStore {
         LockKeys lockStep = null;
         try {
             c = dataSource.getConnection();
-            local = needsLocalTransaction(c);
+            // A locked read without a transaction of the caller needs none of its own: its lock step
+            // and read go in one round trip, which PostgreSQL runs as one implicit transaction (up
+            // to the protocol's Sync), so the locks hold until the read has its snapshot, and are
+            // released with no rollback round trip. Its rows are buffered anyway (two statements).
+            local = needsLocalTransaction(c) && options.consistency() != ReadOptions.Consistency.LOCKED;
             if (local) {
                 c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
             }
