@@ -218,6 +218,7 @@ class CoursesApiIT {
         String course = "race-" + run;
         assertEquals(201, http.post("api/courses", JSON, "{\"courseId\":\"" + course + "\",\"name\":\"Race\",\"capacity\":10}").statusCode());
         int clients = 50;
+        long sharedBefore = sharedCommitAppends();
         for (int i = 0; i < clients; i++) {
             assertEquals(201, http.post("api/students", JSON, "{\"studentId\":\"" + student(i) + "\",\"name\":\"S\"}").statusCode());
         }
@@ -250,9 +251,21 @@ class CoursesApiIT {
             assertEquals(10, won);
             assertEquals(40, full);
             assertEquals(0, readCourse(course, last).getInt("availableSeats"));
+            // the commands' decisions ran outside a transaction: their appends went through group commit
+            long shared = sharedCommitAppends() - sharedBefore;
+            assertTrue(shared >= clients + 10, "appends through group commit: " + shared);
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The store's group commit gauge: appends that went through shared transactions so far. */
+    private long sharedCommitAppends() {
+        HttpResponse<String> metrics = http.serverRoot().get("metrics?scope=application");
+        assertEquals(200, metrics.statusCode());
+        return metrics.body().lines().filter(l -> l.startsWith("pgevents_store_group_commit_appends"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError("no group commit gauge in " + metrics.body()));
     }
 
     private String student(int i) {

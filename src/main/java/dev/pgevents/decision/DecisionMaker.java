@@ -36,8 +36,7 @@ import java.util.logging.Logger;
  *   <li>read the events of that union (complete: no cap needed) and fold each into every state
  *       whose query matches it;</li>
  *   <li>process; append the new events with the condition "nothing matching the union after the
- *       last position read" that the read returned: it carries the proof that the locks are held
- *       by this transaction, so the store skips the (redundant) check;</li>
+ *       last position read" that the read returned (checked, and passing by construction);</li>
  *   <li>commit.</li>
  * </ol>
  * A conflict (append condition failed, deadlock 40P01, serialization failure 40001) rolls the
@@ -47,10 +46,11 @@ import java.util.logging.Logger;
  * <p>
  * With {@link #sharingCommits shared commits} (the store's group commit), a decision made outside
  * any transaction first runs optimistically, without one: the state read takes the condition
- * locks in a short transaction of its own (so it sees every matching event committed before it,
- * and any matching writer after it draws a higher position), then the append, conditioned on
- * nothing matching after the last position read, joins the store's next shared commit. A
- * conflict sends the next run down the locking path above, which waits instead of failing again.
+ * locks in a short transaction of its own (it sees every matching event of writers that held
+ * their keys before it, and a writer after it draws a higher position than any it read), then
+ * the append, conditioned on nothing matching after the last position read, joins the store's
+ * next shared commit. A conflict sends the next run down the locking path above, which waits
+ * instead of failing again; the optimistic run does not count against the attempts.
  * Decisions inside a caller's transaction, and those whose events an inline listener handles
  * (it must run in the appending transaction), take the locking path from the start.
  */
@@ -137,15 +137,16 @@ public final class DecisionMaker {
     private DecisionResult attempts(Decision decision) {
         RuntimeException lastConflict = null;
         boolean optimistic = needsTransaction != null && !transactions.active();
+        int runs = 0;
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
-            DecisionSpans.attempt(attempt, lastConflict);
+            DecisionSpans.attempt(++runs, lastConflict);
             try {
                 List<AppendedEvent> appended = optimistic ? run(decision, true) : null;
                 if (appended == null) { // the locking path, or the decision's events need a transaction
                     optimistic = false;
                     appended = transactions.inNewTransaction(() -> run(decision, false));
                 }
-                return new DecisionResult(appended, attempt);
+                return new DecisionResult(appended, runs);
             } catch (DecisionRejected rejected) {
                 throw rejected;
             } catch (RuntimeException e) {
@@ -155,6 +156,7 @@ public final class DecisionMaker {
                 lastConflict = e;
                 if (optimistic) {
                     optimistic = false; // the locking path waits for the other writer instead of failing again
+                    attempt--; // and has the whole budget
                     continue;
                 }
                 if (attempt < retryPolicy.maxAttempts()) {

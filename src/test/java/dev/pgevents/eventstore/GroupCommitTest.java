@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Group commit: appends made at the same time share one transaction. The batch tests make a batch
  * deterministically: another session holds the "all" key every writer takes, so the first append
- * (the leader) waits in its lock step while the others queue behind it; releasing the key lets
- * the next leader take the whole queue as one batch.
+ * (the leader) waits in its lock step (the store's batch lock timeout is long) while the others
+ * queue behind it; releasing the key lets the next leader take the whole queue as one batch.
  */
 class GroupCommitTest {
 
@@ -49,7 +49,8 @@ class GroupCommitTest {
     static void setUp() {
         plain = EventStoreFixture.migrated("es_group_commit_test");
         pool = new PooledDataSource(plain, THREADS + 4);
-        store = new JdbcEventStore(pool, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
+        // a long lock timeout: the batches below are made by holding a key while appends queue
+        store = new JdbcEventStore(pool, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100, Duration.ofSeconds(30));
         threads = Executors.newFixedThreadPool(THREADS + 2);
     }
 
@@ -123,6 +124,29 @@ class GroupCommitTest {
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE event_id = ?", taken));
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:fallback-1']"));
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:fallback-2']"));
+    }
+
+    @Test
+    void aBatchWaitingTooLongForALockHandsItsAppendsBackToRunAlone() throws Exception {
+        JdbcEventStore impatient = new JdbcEventStore(pool, TestEvents.registry(), new JsonbEventSerializer())
+                .withGroupCommit(100, Duration.ofMillis(200));
+        try (Connection blocker = plain.getConnection()) {
+            blocker.setAutoCommit(false);
+            long key = AppendProtocol.key("tag:account:slow");
+            try (PreparedStatement ps = blocker.prepareStatement("SELECT pg_advisory_xact_lock(?::int4, ?::int4)")) {
+                ps.setInt(1, (int) (key >>> 32));
+                ps.setInt(2, (int) key);
+                ps.execute();
+            }
+            Future<List<AppendedEvent>> slow = threads.submit(() -> impatient.append(List.of(NewEvent.of(new Opened("slow")))));
+            awaitUntil("the slow append's batch to give up", () -> impatient.groupCommitStatistics().orElseThrow().fallbacks() == 1);
+            List<AppendedEvent> fast = threads.submit(() -> impatient.append(List.of(NewEvent.of(new Opened("fast")))))
+                    .get(30, TimeUnit.SECONDS);
+            assertEquals(1, fast.size(), "an append that needs no held key is not held up by one that does");
+            assertTrue(!slow.isDone(), "the slow append waits for its key, alone, as without group commit");
+            blocker.rollback();
+            assertEquals(1, slow.get(30, TimeUnit.SECONDS).size());
+        }
     }
 
     @Test

@@ -84,30 +84,6 @@ class LockedReadConditionTest {
         return Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY[?]::text[]", "account:" + account);
     }
 
-    /**
-     * What a locked read outside a transaction relies on: the driver sends the lock step and the
-     * read in one round trip that PostgreSQL runs as one implicit transaction, so the locks still
-     * hold when the read runs, and are gone after it.
-     */
-    @Test
-    void aLockedReadOutsideATransactionHoldsItsLocksDuringItsReadOnly() throws Exception {
-        try (Connection c = plain.getConnection()) {
-            assertTrue(c.getAutoCommit());
-            String heldDuringRead = "SELECT pg_advisory_xact_lock(7, 7);"
-                    + " SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND granted";
-            try (java.sql.PreparedStatement ps = c.prepareStatement(heldDuringRead)) {
-                ps.execute();
-                assertTrue(ps.getMoreResults());
-                try (java.sql.ResultSet rs = ps.getResultSet()) {
-                    rs.next();
-                    assertEquals(1, rs.getLong(1), "the lock step's lock holds while the read runs");
-                }
-            }
-            assertEquals(0, dev.pgevents.testsupport.Sql.queryLong(c,
-                    "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'"), "released after it");
-        }
-    }
-
     @Test
     void aLockedReadReturnsItsQueryAfterItsLastEvent() throws Exception {
         String a = account();

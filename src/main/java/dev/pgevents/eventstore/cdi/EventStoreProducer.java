@@ -7,6 +7,7 @@ import dev.pgevents.eventstore.EventTypes;
 import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.eventstore.JsonbEventSerializer;
 import dev.pgevents.eventstore.Upcaster;
+import dev.pgevents.eventstore.jdbc.GroupCommitStatistics;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +18,12 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
+import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Builds the application's {@link EventStore} on the {@code jdbc/pgevents} data source, with a
@@ -30,7 +35,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * types waits for its locks, default 2000, 0: no limit), {@code pgevents.store.group-commit}
  * (default true: appends made outside a transaction share one transaction and commit with those
  * made at the same time) and {@code pgevents.store.group-commit-max-batch} (appends per shared
- * transaction at most, default 100).
+ * transaction at most, default 100), {@code pgevents.store.group-commit-lock-timeout-ms} (how long
+ * a shared transaction waits for a lock before its appends run alone, default 200). With group
+ * commit, the gauges {@code pgevents.store.group.commit.batches}, {@code .appends},
+ * {@code .fallbacks} (cumulative) and {@code .waiting}.
  */
 @ApplicationScoped
 public class EventStoreProducer {
@@ -60,6 +68,10 @@ public class EventStoreProducer {
     @ConfigProperty(name = "pgevents.store.group-commit-max-batch", defaultValue = "100")
     int groupCommitMaxBatch;
 
+    @Inject
+    @ConfigProperty(name = "pgevents.store.group-commit-lock-timeout-ms", defaultValue = "200")
+    long groupCommitLockTimeoutMillis;
+
     @Produces
     @Singleton
     public EventTypeRegistry registry() {
@@ -80,6 +92,9 @@ public class EventStoreProducer {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    @Inject
+    MetricRegistry metrics;
+
     private JdbcEventStore store;
 
     @Produces
@@ -95,11 +110,26 @@ public class EventStoreProducer {
         return jdbcStore(registry).codec();
     }
 
+    private void groupCommitGauge(String name, String description, ToLongFunction<GroupCommitStatistics> value) {
+        metrics.gauge(Metadata.builder().withName(name).withDescription(description).withUnit(MetricUnits.NONE).build(), store,
+                s -> s.groupCommitStatistics().map(value::applyAsLong).orElse(0L));
+    }
+
     private synchronized JdbcEventStore jdbcStore(EventTypeRegistry registry) {
         if (store == null) {
             JdbcEventStore plain = new JdbcEventStore(dataSource, registry, new JsonbEventSerializer(), fetchSize,
                     () -> transactions.getTransactionKey() != null, Duration.ofMillis(broadConditionLockTimeoutMillis));
-            store = groupCommit ? plain.withGroupCommit(groupCommitMaxBatch) : plain;
+            store = groupCommit ? plain.withGroupCommit(groupCommitMaxBatch, Duration.ofMillis(groupCommitLockTimeoutMillis)) : plain;
+            if (groupCommit) {
+                groupCommitGauge("pgevents.store.group.commit.batches", "Shared append transactions run", GroupCommitStatistics::batches);
+                groupCommitGauge("pgevents.store.group.commit.appends", "Appends in shared transactions (divided by the batches:"
+                        + " the mean batch size)", GroupCommitStatistics::appends);
+                groupCommitGauge("pgevents.store.group.commit.fallbacks", "Shared append transactions that failed before"
+                        + " their commit (a lock wait beyond the timeout, a duplicate event id): their appends ran alone",
+                        GroupCommitStatistics::fallbacks);
+                groupCommitGauge("pgevents.store.group.commit.waiting", "Appends waiting for the next shared transaction",
+                        GroupCommitStatistics::waiting);
+            }
         }
         return store;
     }

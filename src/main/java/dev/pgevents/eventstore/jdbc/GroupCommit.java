@@ -1,11 +1,13 @@
 package dev.pgevents.eventstore.jdbc;
 
+import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore.PendingAppend;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,10 +36,15 @@ import javax.sql.DataSource;
  *   <li>the commit.</li>
  * </ol>
  * An append that does not pass inserts nothing and gets "condition failed"; the others commit. When
- * the batch fails as a whole (a duplicate event id, a lock timeout, a deadlock, a lost
- * connection), it is rolled back and each of its appends runs alone, so each gets its own outcome.
- * Followers wait for their outcome, or to lead the next batch. Only for callers without a
- * transaction of their own: the leader's connection is not theirs.
+ * the batch fails before its commit was sent (a duplicate event id, a lock wait beyond the lock
+ * timeout, a deadlock, no connection), it is rolled back and each of its appends runs alone on
+ * its caller's thread, as without group commit, so each gets its own outcome and one slow lock or
+ * pool wait holds up the queue for the lock timeout at most. A batch of one runs the single
+ * append's statements, its lock waits bounded the same way. When the commit itself fails, whether
+ * it committed is unknown: every append of the batch gets an error saying so, never a rerun
+ * (which could apply it twice).
+ * Followers wait for their outcome, or to lead the next batch; one batch runs at a time. Only for
+ * callers without a transaction of their own: the leader's connection is not theirs.
  */
 final class GroupCommit {
 
@@ -45,12 +52,17 @@ final class GroupCommit {
 
     /** Events per batch beyond which no further append joins it (one append alone may exceed it). */
     static final int MAX_EVENTS_PER_BATCH = 1_000;
-
-    /** An append waiting for its outcome: positions, null (condition failed), or a failure. */
+    /**
+     * Lock keys per batch (summed over its appends) beyond which no further append joins it: a
+     * batch holds them all until its commit, and PostgreSQL's lock table is shared.
+     */
+    static final int MAX_KEYS_PER_BATCH = 256;
+    /** An append waiting for its outcome: positions, null (condition failed), a failure, or "run alone". */
     private static final class Waiting {
         final PendingAppend append;
         List<Long> positions;
         RuntimeException failure;
+        boolean alone;
         boolean done;
 
         Waiting(PendingAppend append) {
@@ -58,25 +70,40 @@ final class GroupCommit {
         }
     }
 
+    /** The commit was sent and failed: whether the batch committed is unknown. */
+    private static final class OutcomeUnknown extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        OutcomeUnknown(SQLException cause) {
+            super(cause);
+        }
+    }
+
     private final DataSource dataSource;
     private final int maxBatch;
+    private final long lockTimeoutMillis;
     private final Function<PendingAppend, List<Long>> alone;
     private final Object monitor = new Object();
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>(); // guarded by monitor
-    private int leading; // guarded by monitor: batches running
-    private final int maxLeading = Integer.getInteger("pgevents.gc.leaders", 1);
+    private boolean leading; // guarded by monitor
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
     private final AtomicLongArray sizes; // [n]: batches of n appends (the last slot: n and more)
 
     /**
-     * @param alone runs one append in a transaction of its own (the store's usual path): for a
-     *              batch of one and for the appends of a failed batch
+     * @param lockTimeout how long a batch waits for a lock before its appends run alone
+     * @param alone       runs one append in a transaction of its own (the store's usual path): for
+     *                    the appends of a failed batch, on the caller's thread
      */
-    GroupCommit(DataSource dataSource, int maxBatch, Function<PendingAppend, List<Long>> alone) {
+    GroupCommit(DataSource dataSource, int maxBatch, Duration lockTimeout, Function<PendingAppend, List<Long>> alone) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("the group commit batch limit must be positive: " + maxBatch);
         }
+        if (lockTimeout == null || lockTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("the group commit lock timeout must be 1 ms or more: " + lockTimeout);
+        }
+        this.lockTimeoutMillis = lockTimeout.toMillis();
         this.dataSource = dataSource;
         this.maxBatch = maxBatch;
         this.alone = alone;
@@ -90,51 +117,50 @@ final class GroupCommit {
         try {
             synchronized (monitor) {
                 queue.add(mine);
-                while (!mine.done && leading >= maxLeading) {
+                while (!mine.done && leading) {
                     try {
                         monitor.wait();
                     } catch (InterruptedException e) {
                         interrupted = true; // queued: it will run; wait for the outcome, keep the interrupt
                     }
                 }
-                if (mine.done) {
-                    return outcome(mine);
+                if (!mine.done) {
+                    leading = true;
                 }
-                leading++;
             }
-            return lead(mine);
+            if (!mine.done) {
+                lead(mine);
+            }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+        if (mine.alone) {
+            return alone.apply(append); // no longer leading: the next batch forms meanwhile
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.positions;
     }
 
     /** Runs batches from the queue's head until the caller's own append has its outcome. */
-    private List<Long> lead(Waiting mine) {
+    private void lead(Waiting mine) {
         try {
-            while (true) {
+            while (!mine.done) { // set by this thread only
                 List<Waiting> batch;
                 synchronized (monitor) {
                     batch = take();
                 }
-                if (batch.isEmpty()) { // another leader took it
-                    synchronized (monitor) {
-                        while (!mine.done) {
-                            try {
-                                monitor.wait();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        }
-                    }
-                    return outcome(mine);
+                if (batch.isEmpty()) {
+                    throw new IllegalStateException("group commit lost an append: the leader's own is not queued");
                 }
                 try {
                     run(batch);
                 } catch (Throwable t) {
                     RuntimeException failure = new IllegalStateException("the shared append transaction failed: " + t, t);
-                    batch.stream().filter(w -> w.positions == null && w.failure == null).forEach(w -> w.failure = failure);
+                    batch.forEach(w -> w.failure = failure);
                     throw t;
                 } finally {
                     synchronized (monitor) {
@@ -142,19 +168,16 @@ final class GroupCommit {
                         monitor.notifyAll();
                     }
                 }
-                if (mine.done) {
-                    return outcome(mine);
-                }
             }
         } finally {
             synchronized (monitor) {
-                leading--;
+                leading = false;
                 monitor.notifyAll();
             }
         }
     }
 
-    /** Batches run so far, appends in them, and how many batches had 1, 2, ... appends. */
+    /** What group commit did so far. */
     GroupCommitStatistics statistics() {
         long[] counts = new long[sizes.length()];
         for (int i = 0; i < counts.length; i++) {
@@ -164,26 +187,22 @@ final class GroupCommit {
         synchronized (monitor) {
             waiting = queue.size();
         }
-        return new GroupCommitStatistics(batches.get(), appends.get(), counts, waiting);
-    }
-
-    private static List<Long> outcome(Waiting w) {
-        if (w.failure != null) {
-            throw w.failure;
-        }
-        return w.positions;
+        return new GroupCommitStatistics(batches.get(), appends.get(), counts, fallbacks.get(), waiting);
     }
 
     /** The queue's head, then more while the limits allow. Caller holds the monitor. */
     private List<Waiting> take() {
         List<Waiting> batch = new ArrayList<>();
         int events = 0;
+        int keys = 0;
         while (!queue.isEmpty() && batch.size() < maxBatch) {
             Waiting next = queue.peek();
-            if (!batch.isEmpty() && events + next.append.rows().size() > MAX_EVENTS_PER_BATCH) {
+            if (!batch.isEmpty() && (events + next.append.rows().size() > MAX_EVENTS_PER_BATCH
+                    || keys + next.append.keys().size() > MAX_KEYS_PER_BATCH)) {
                 break;
             }
             events += next.append.rows().size();
+            keys += next.append.keys().size();
             batch.add(queue.poll());
         }
         return batch;
@@ -193,23 +212,22 @@ final class GroupCommit {
         batches.incrementAndGet();
         appends.addAndGet(batch.size());
         sizes.incrementAndGet(Math.min(batch.size(), sizes.length() - 1));
-        if (batch.size() > 1) {
-            try {
-                List<List<Long>> positions = together(batch);
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).positions = positions.get(i);
-                }
-                return;
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.FINE, "a batch of {0} appends failed ({1}); each runs alone", new Object[] {batch.size(), e});
+        try {
+            List<List<Long>> positions = together(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).positions = positions.get(i);
             }
-        }
-        for (Waiting w : batch) {
-            try {
-                w.positions = alone.apply(w.append);
-            } catch (RuntimeException e) {
-                w.failure = e;
-            }
+        } catch (OutcomeUnknown e) {
+            SQLException cause = (SQLException) e.getCause();
+            EventStoreAccessException unknown = EventStoreAccessException.explained("the commit of a shared append transaction ("
+                    + batch.size() + " appends) failed, so whether this append was stored is unknown: read its events to find"
+                    + " out before appending again (" + cause.getMessage() + ")", cause);
+            batch.forEach(w -> w.failure = unknown);
+        } catch (SQLException | RuntimeException e) {
+            fallbacks.incrementAndGet();
+            LOG.log(Level.FINE, "a batch of {0} appends failed before its commit ({1}); each runs alone",
+                    new Object[] {batch.size(), e});
+            batch.forEach(w -> w.alone = true);
         }
     }
 
@@ -220,73 +238,91 @@ final class GroupCommit {
      * earlier passing append of the batch has an event its condition matches); then the commit.
      * Without conditions, the lock step and the insert share the first round trip.
      */
-    private List<List<Long>> together(List<Waiting> batch) throws SQLException {
+    private List<List<Long>> together(List<Waiting> batch) throws SQLException, OutcomeUnknown {
         LockKeys keys = new LockKeys();
-        long broadLockTimeout = 0;
         boolean customPlans = false;
         List<Integer> conditional = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             PendingAppend a = batch.get(i).append;
             keys.add(a.keys());
-            broadLockTimeout = Math.max(broadLockTimeout, a.broadLockTimeoutMillis());
             customPlans |= a.customPlans();
             if (a.checked() != null) {
                 conditional.add(i);
             }
         }
         SqlBuilder first = new SqlBuilder().append("SELECT ");
-        keys.appendTo(first, true, broadLockTimeout);
-        try (Connection c = dataSource.getConnection()) {
+        keys.appendBoundedTo(first, lockTimeoutMillis);
+        Connection c = dataSource.getConnection();
+        boolean commitSent = false;
+        try {
             c.setAutoCommit(false);
-            boolean committed = false;
-            try {
-                List<List<Long>> positions;
-                if (conditional.isEmpty()) {
-                    first.append("; ");
-                    positions = insert(c, first, true, batch, allPass(batch.size()));
-                } else {
-                    first.append("; SELECT ");
-                    for (int k = 0; k < conditional.size(); k++) {
-                        first.append(k == 0 ? "" : ", ");
-                        batch.get(conditional.get(k)).append.check(first);
-                    }
-                    boolean[] passes = allPass(batch.size());
-                    try (PreparedStatement ps = c.prepareStatement(first.sql())) {
-                        if (customPlans) {
-                            JdbcEventStore.customPlans(ps);
-                        }
-                        first.bind(c, ps);
-                        try (ResultSet rs = JdbcEventStore.secondResult(ps)) {
-                            rs.next();
-                            for (int k = 0; k < conditional.size(); k++) {
-                                passes[conditional.get(k)] = rs.getBoolean(k + 1);
-                            }
-                        }
-                    }
-                    List<RawEvent> passed = new ArrayList<>();
-                    for (int i = 0; i < batch.size(); i++) {
-                        PendingAppend a = batch.get(i).append;
-                        passes[i] &= !a.conflictsWith(passed);
-                        if (passes[i]) {
-                            passed.addAll(a.rows());
-                        }
-                    }
-                    positions = passed.isEmpty() ? noneInserted(batch.size())
-                            : insert(c, new SqlBuilder(), false, batch, passes);
+            List<List<Long>> positions;
+            if (batch.size() == 1) {
+                positions = java.util.Collections.singletonList(batch.get(0).append.run(c, lockTimeoutMillis));
+            } else if (conditional.isEmpty()) {
+                first.append("; ");
+                positions = insert(c, first, true, batch, allPass(batch.size()));
+            } else {
+                first.append("; SELECT ");
+                for (int k = 0; k < conditional.size(); k++) {
+                    first.append(k == 0 ? "" : ", ");
+                    batch.get(conditional.get(k)).append.check(first);
                 }
-                c.commit();
-                committed = true;
-                return positions;
-            } finally {
-                if (!committed) {
-                    try {
-                        c.rollback();
-                    } catch (SQLException ignored) {
-                        // the original exception matters
+                boolean[] passes = allPass(batch.size());
+                try (PreparedStatement ps = c.prepareStatement(first.sql())) {
+                    if (customPlans) {
+                        JdbcEventStore.customPlans(ps);
+                    }
+                    first.bind(c, ps);
+                    try (ResultSet rs = JdbcEventStore.secondResult(ps)) {
+                        rs.next();
+                        for (int k = 0; k < conditional.size(); k++) {
+                            passes[conditional.get(k)] = rs.getBoolean(k + 1);
+                        }
                     }
                 }
-                c.setAutoCommit(true);
+                List<RawEvent> passed = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    PendingAppend a = batch.get(i).append;
+                    passes[i] &= !a.conflictsWith(passed);
+                    if (passes[i]) {
+                        passed.addAll(a.rows());
+                    }
+                }
+                positions = passed.isEmpty() ? noneInserted(batch.size())
+                        : insert(c, new SqlBuilder(), false, batch, passes);
             }
+            commitSent = true;
+            c.commit();
+            return positions;
+        } catch (SQLException e) {
+            if (commitSent) {
+                throw new OutcomeUnknown(e);
+            }
+            rollbackQuietly(c);
+            throw e;
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the outcome is decided; the pool checks the connection
+            }
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // as above
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the original exception matters
         }
     }
 

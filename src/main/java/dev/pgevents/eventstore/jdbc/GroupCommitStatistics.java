@@ -3,9 +3,10 @@ package dev.pgevents.eventstore.jdbc;
 /**
  * What group commit did since the store started: the shared transactions it ran, the appends in
  * them, {@code batchesOfSize[n]}: how many had n appends (the last slot counts that many and
- * more; slot 0 is always 0), and the appends waiting for the next batch when it was read.
+ * more; slot 0 is always 0), the batches that failed before their commit (their appends then ran
+ * alone), and the appends waiting for the next batch when it was read.
  */
-public record GroupCommitStatistics(long batches, long appends, long[] batchesOfSize, int waiting) {
+public record GroupCommitStatistics(long batches, long appends, long[] batchesOfSize, long fallbacks, int waiting) {
 
     /** Appends per shared transaction on average; 0 before the first. */
     public double meanBatchSize() {
@@ -18,6 +19,7 @@ public record GroupCommitStatistics(long batches, long appends, long[] batchesOf
         for (int i = 0; i < sizes.length && i < earlier.batchesOfSize.length; i++) {
             sizes[i] -= earlier.batchesOfSize[i];
         }
-        return new GroupCommitStatistics(batches - earlier.batches, appends - earlier.appends, sizes, waiting);
+        return new GroupCommitStatistics(batches - earlier.batches, appends - earlier.appends, sizes,
+                fallbacks - earlier.fallbacks, waiting);
     }
 }

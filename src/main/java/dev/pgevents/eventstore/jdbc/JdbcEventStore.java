@@ -49,6 +49,8 @@ public final class JdbcEventStore implements EventStore {
     public static final int DEFAULT_FETCH_SIZE = 500;
     /** How long a condition that locks "all" or whole types waits for its locks by default. */
     public static final Duration DEFAULT_BROAD_CONDITION_LOCK_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a group commit's shared transaction waits for a lock by default. */
+    public static final Duration DEFAULT_GROUP_COMMIT_LOCK_TIMEOUT = Duration.ofMillis(200);
 
     static final String SAFE_POSITION_SQL = "SELECT es_safe_position()";
     static final String QUERY_SAFE_POSITION_SQL = "SELECT es_safe_position(?::int4[], ?::int4[])";
@@ -121,13 +123,13 @@ public final class JdbcEventStore implements EventStore {
         this.groupCommit = null;
     }
 
-    private JdbcEventStore(JdbcEventStore settings, int maxBatch) {
+    private JdbcEventStore(JdbcEventStore settings, int maxBatch, Duration lockTimeout) {
         this.dataSource = settings.dataSource;
         this.codec = settings.codec;
         this.fetchSize = settings.fetchSize;
         this.inGlobalTransaction = settings.inGlobalTransaction;
         this.broadConditionLockTimeout = settings.broadConditionLockTimeout;
-        this.groupCommit = new GroupCommit(dataSource, maxBatch, a -> inTransaction(a::runAlone, "append", a.keys()));
+        this.groupCommit = new GroupCommit(dataSource, maxBatch, lockTimeout, a -> inTransaction(a::runAlone, "append", a.keys()));
     }
 
     /**
@@ -136,9 +138,17 @@ public final class JdbcEventStore implements EventStore {
      * shares one transaction and one commit with the appends made at the same time, up to
      * {@code maxBatch} of them ({@link GroupCommit}). Appends in a transaction of the caller
      * run in it, as without group commit.
+     *
+     * @param lockTimeout how long a shared transaction waits for a lock before its appends run
+     *                    alone, each on its caller's thread (appends queue behind it meanwhile)
      */
+    public JdbcEventStore withGroupCommit(int maxBatch, Duration lockTimeout) {
+        return new JdbcEventStore(this, maxBatch, lockTimeout);
+    }
+
+    /** With group commit, batches waiting {@link #DEFAULT_GROUP_COMMIT_LOCK_TIMEOUT} for a lock at most. */
     public JdbcEventStore withGroupCommit(int maxBatch) {
-        return new JdbcEventStore(this, maxBatch);
+        return withGroupCommit(maxBatch, DEFAULT_GROUP_COMMIT_LOCK_TIMEOUT);
     }
 
     /** What group commit did so far; empty when it is off. */
@@ -272,14 +282,27 @@ public final class JdbcEventStore implements EventStore {
 
         /** In the caller's transaction (or a local one): the positions, or null when the condition failed. */
         List<Long> runAlone(Connection c) throws SQLException {
+            return run(c, 0);
+        }
+
+        /**
+         * As {@link #runAlone}, every lock wait bounded by {@code lockTimeoutMillis} when positive
+         * (a group commit's leader must not wait long: others queue behind it).
+         */
+        List<Long> run(Connection c, long lockTimeoutMillis) throws SQLException {
             SqlBuilder sql = new SqlBuilder();
-            if (checked != null) {
+            boolean lockStatement = checked != null || lockTimeoutMillis > 0;
+            if (lockStatement) {
                 sql.append("SELECT ");
-                keys.appendTo(sql, true, broadLockTimeoutMillis);
+                if (lockTimeoutMillis > 0) {
+                    keys.appendBoundedTo(sql, lockTimeoutMillis);
+                } else {
+                    keys.appendTo(sql, true, broadLockTimeoutMillis);
+                }
                 sql.append("; ");
             }
-            insertStatement(sql, true);
-            return execute(c, sql, checked != null, customPlans(), rows);
+            insertStatement(sql, !lockStatement);
+            return execute(c, sql, lockStatement, customPlans(), rows);
         }
 
         /**
@@ -480,11 +503,7 @@ public final class JdbcEventStore implements EventStore {
         LockKeys lockStep = null;
         try {
             c = dataSource.getConnection();
-            // A locked read without a transaction of the caller needs none of its own: its lock step
-            // and read go in one round trip, which PostgreSQL runs as one implicit transaction (up
-            // to the protocol's Sync), so the locks hold until the read has its snapshot, and are
-            // released with no rollback round trip. Its rows are buffered anyway (two statements).
-            local = needsLocalTransaction(c) && options.consistency() != ReadOptions.Consistency.LOCKED;
+            local = needsLocalTransaction(c);
             if (local) {
                 c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
             }

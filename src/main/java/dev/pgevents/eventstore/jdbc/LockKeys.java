@@ -113,12 +113,20 @@ final class LockKeys {
      * Other lock steps get the text without it and pay nothing.
      */
     void appendTo(SqlBuilder sql, boolean writer, long broadLockTimeoutMillis) {
-        boolean bounded = broad && broadLockTimeoutMillis > 0;
+        appendTo(sql, writer, broad && broadLockTimeoutMillis > 0, broadLockTimeoutMillis);
+    }
+
+    /** As a writer's {@link #appendTo}, every key's wait bounded by the timeout (a group commit's batch). */
+    void appendBoundedTo(SqlBuilder sql, long lockTimeoutMillis) {
+        appendTo(sql, true, true, lockTimeoutMillis);
+    }
+
+    private void appendTo(SqlBuilder sql, boolean writer, boolean bounded, long lockTimeoutMillis) {
         sql.append("CASE");
         if (bounded) {
             sql.append(" WHEN set_config('" + SAVED_LOCK_TIMEOUT + "', current_setting('lock_timeout'), true) IS NULL THEN false"
                     + " WHEN set_config('lock_timeout', ?, true) IS NULL THEN false");
-            sql.param(Long.toString(broadLockTimeoutMillis));
+            sql.param(Long.toString(lockTimeoutMillis));
         }
         if (keys.size() > MAX_INLINED_KEYS) {
             sql.append(" WHEN es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?) IS NULL THEN false");

@@ -1,6 +1,7 @@
 package dev.pgevents.listener.cdi;
 
 import dev.pgevents.eventstore.AppendedEvent;
+import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.listener.InlineListener;
@@ -31,6 +32,9 @@ public class InlineListeners {
 
     @Resource
     TransactionSynchronizationRegistry transaction;
+
+    /** The inline listeners' queries, once resolved. */
+    private volatile List<EventQuery> handled;
 
     void appended(@Observes EventsAppended appended) {
         if (listeners.isUnsatisfied()) {
@@ -68,11 +72,13 @@ public class InlineListeners {
 
     /** Whether an inline listener handles an event of this type and tags: it must be appended in a transaction. */
     public boolean handles(String type, Set<String> tags) {
-        if (listeners.isUnsatisfied()) {
-            return false;
+        List<EventQuery> queries = handled;
+        if (queries == null) { // resolved once: beans are not created per decision
+            queries = listeners.isUnsatisfied() ? List.of() : listeners.stream().map(InlineListener::query).toList();
+            handled = queries;
         }
-        for (InlineListener listener : listeners) {
-            if (listener.query().matches(type, tags)) {
+        for (EventQuery query : queries) {
+            if (query.matches(type, tags)) {
                 return true;
             }
         }
