@@ -150,6 +150,43 @@ class GroupCommitTest {
     }
 
     @Test
+    void aFailedCommitIsAnUnknownOutcomeAndNeverRerun() {
+        AtomicBoolean failCommit = new AtomicBoolean(true);
+        DataSource failingOnce = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, pool, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection real = (Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("commit") && failCommit.compareAndSet(true, false)) {
+                                    real.close(); // the connection drops while committing
+                                    throw new java.sql.SQLException("connection lost while committing", "08006");
+                                }
+                                return invoke(m, real, a);
+                            });
+                });
+        JdbcEventStore failing = new JdbcEventStore(failingOnce, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
+        EventStoreAccessException e = org.junit.jupiter.api.Assertions.assertThrows(EventStoreAccessException.class,
+                () -> failing.append(List.of(NewEvent.of(new Opened("unknown-outcome")))));
+        assertTrue(e.getMessage().contains("unknown"), e.getMessage());
+        assertTrue(!e.isTransient(), "a decision must not retry it");
+        assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:unknown-outcome']"),
+                "not rerun alone: the lost commit was rolled back by the server, and nothing stored it again");
+        assertEquals(0, failing.groupCommitStatistics().orElseThrow().fallbacks());
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Test
     void safeReadsNeverStepOverAGroupCommittedEvent() throws Exception {
         GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
         long start = store.safePosition();
