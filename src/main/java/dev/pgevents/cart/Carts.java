@@ -28,6 +28,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderBy;
 import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,7 +152,11 @@ public class Carts extends JpaReadModel {
         }
     }
 
-    @Transactional
+    // One select by key needs no transaction of its own: a JTA one added a begin and a commit round
+    // trip per GET (docs/benchmarks.md, issue 16). Outside one, the entity stays attached for the
+    // rest of the request (Liberty binds the persistence context to the request's local transaction
+    // scope), so view() still loads the lazy items; CartApiIT checks them.
+    @Transactional(TxType.SUPPORTS)
     public Optional<CartView> find(UUID cartId) {
         return Optional.ofNullable(em.find(CartRow.class, cartId)).map(CartRow::view);
     }

@@ -19,6 +19,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -91,7 +92,9 @@ public class StudentDirectory extends JpaReadModel {
         }
     }
 
-    @Transactional
+    // One select by key needs no transaction of its own: a JTA one added a begin and a commit round
+    // trip per GET (docs/benchmarks.md, issue 16). Inside a caller's transaction it joins that one.
+    @Transactional(TxType.SUPPORTS)
     public Optional<StudentSummary> find(String studentId) {
         return Optional.ofNullable(em.find(StudentView.class, studentId)).map(StudentView::summary);
     }

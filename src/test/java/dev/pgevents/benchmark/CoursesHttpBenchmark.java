@@ -4,6 +4,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntPredicate;
 
@@ -17,8 +20,12 @@ import java.util.function.IntPredicate;
  * its own courses, students and carts. A first round (half as long per phase) warms the JIT up and
  * is not printed.
  *
+ * <p>With {@code reads}, only the queries are measured, each between two select baselines (ratio to
+ * their mean, so a machine whose speed drifts during the run moves the baseline with the query);
+ * the data they read is created first, untimed.
+ *
  * <pre>
- * java -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase]
+ * java -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads]
  * </pre>
  */
 public final class CoursesHttpBenchmark {
@@ -29,6 +36,7 @@ public final class CoursesHttpBenchmark {
     private static final int PER_CLIENT = 4_000;
     /** At most this many rows, students and carts of each client are read by the queries. */
     private static final int QUERIED = 10;
+    private static final int ITEMS_PER_CART = 3;
 
     private final String base;
     private final Duration phase;
@@ -43,63 +51,83 @@ public final class CoursesHttpBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: CoursesHttpBenchmark <server URL, e.g. http://localhost:9080> [seconds per phase]");
+            System.err.println("usage: CoursesHttpBenchmark <server URL, e.g. http://localhost:9080> [seconds per phase] [reads]");
             System.exit(2);
         }
         String base = args[0].endsWith("/") ? args[0] : args[0] + "/";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        new CoursesHttpBenchmark(base, Duration.ofSeconds(Math.max(2, seconds / 2)), false).round();
-        new CoursesHttpBenchmark(base, Duration.ofSeconds(seconds), true).round();
+        boolean readsOnly = args.length > 2 && args[2].equals("reads");
+        for (boolean print : new boolean[] {false, true}) {
+            CoursesHttpBenchmark round = new CoursesHttpBenchmark(base, Duration.ofSeconds(print ? seconds : Math.max(2, seconds / 2)), print);
+            if (readsOnly) {
+                round.reads();
+            } else {
+                round.all();
+            }
+        }
     }
 
-    private void round() throws Exception {
-        if (print) {
-            System.out.printf("%d clients, %d s per phase%n%-34s %8s %9s %9s %10s%n", CLIENTS, phase.toSeconds(),
-                    "phase", "req/s", "p50 ms", "p99 ms", "vs base");
+    /** The queries, each between two select baselines; the data they read created first, untimed. */
+    private void reads() throws Exception {
+        header();
+        int[] queried = new int[CLIENTS];
+        Arrays.fill(queried, QUERIED);
+        setUp(QUERIED, (c, n) -> insertRow("r", c, n));
+        defineCourses();
+        setUp(QUERIED, this::registerStudent);
+        setUp(QUERIED * COURSES_PER_CLIENT, this::subscribe);
+        setUp(QUERIED * ITEMS_PER_CART, this::addItem);
+        awaitReadModels(queried, queried);
+
+        Map<String, Request> queries = queries(queried, queried);
+        Map<String, Double> baselines = new LinkedHashMap<>();
+        Map<String, HttpLoad.Result> results = new LinkedHashMap<>();
+        HttpLoad.Result before = load("baseline: GET select one row", selectRow(queried), 200, null);
+        for (Map.Entry<String, Request> query : queries.entrySet()) {
+            HttpLoad.Result r = load(query.getKey(), query.getValue(), 200, before);
+            HttpLoad.Result after = load("baseline: GET select one row", selectRow(queried), 200, null);
+            results.put(query.getKey(), r);
+            baselines.put(query.getKey(), (before.perSecond() + after.perSecond()) / 2);
+            before = after;
         }
+        if (print) {
+            System.out.printf("%nagainst the mean of the select baselines before and after each query:%n");
+            results.forEach((label, r) -> ratio(label, r, baselines.get(label)));
+        }
+    }
+
+    /** Every phase: the baselines, the commands and the queries. */
+    private void all() throws Exception {
+        header();
         // How many rows, students and carts each client created: the queries read some of them.
         int[] rows = new int[CLIENTS];
         int[] students = new int[CLIENTS];
         int[] carts = new int[CLIENTS];
         HttpLoad.Result insert1 = load("baseline: POST insert one row", (c, n) -> {
             rows[c] = n + 1;
-            return post("benchmark/rows", "{\"id\":\"" + id("r", c, n) + "\",\"payload\":\"Bench\"}");
+            return insertRow("r", c, n);
         }, 201, null);
-        HttpLoad.Result select1 = load("baseline: GET select one row",
-                (c, n) -> get("benchmark/rows/" + id("r", c, n % queried(rows[c]))), 200, null);
+        HttpLoad.Result select1 = load("baseline: GET select one row", selectRow(rows), 200, null);
 
-        // Setup of the courses: each client its own five, with room for all of its subscriptions.
-        HttpLoad.run(CLIENTS, Duration.ofHours(1), COURSES_PER_CLIENT, requests((c, n) -> post("api/courses",
-                "{\"courseId\":\"" + id("k", c, n) + "\",\"name\":\"Bench\",\"capacity\":1000}"), r -> r == 201));
+        defineCourses();
         HttpLoad.Result register = load("courses: register student", (c, n) -> {
             students[c] = n + 1;
-            return post("api/students", "{\"studentId\":\"" + id("s", c, n) + "\",\"name\":\"Student\"}");
+            return registerStudent(c, n);
         }, 201, insert1);
-        // Each student subscribes to the client's five courses in turn (registering is faster than 5 subscriptions).
-        HttpLoad.Result subscribe = load("courses: subscribe", (c, n) -> post("api/courses/"
-                + id("k", c, n % COURSES_PER_CLIENT) + "/subscriptions",
-                "{\"studentId\":\"" + id("s", c, n / COURSES_PER_CLIENT) + "\"}"), 201, insert1);
+        HttpLoad.Result subscribe = load("courses: subscribe", this::subscribe, 201, insert1);
         HttpLoad.Result addItem = load("cart: add item", (c, n) -> {
-            carts[c] = n / 3 + 1;
-            return post("api/carts/" + cart(c, n / 3) + "/items", "{\"itemId\":\"" + UUID.randomUUID() + "\",\"productId\":\""
-                    + new UUID(1, n % 7) + "\",\"description\":\"Tea\",\"image\":\"tea.png\",\"price\":\"1.50\"}");
+            carts[c] = n / ITEMS_PER_CART + 1;
+            return addItem(c, n);
         }, 201, insert1);
 
-        // The queries read what the commands wrote: wait until the read models have it.
-        for (int c = 0; c < CLIENTS; c++) {
-            awaitFound("api/students/" + id("s", c, queried(students[c]) - 1));
-            awaitFound("api/carts/" + cart(c, queried(carts[c]) - 1));
+        awaitReadModels(students, carts);
+        Map<String, HttpLoad.Result> queries = new LinkedHashMap<>();
+        for (Map.Entry<String, Request> query : queries(students, carts).entrySet()) {
+            queries.put(query.getKey(), load(query.getKey(), query.getValue(), 200, select1));
         }
-        HttpLoad.Result course = load("courses: GET course", (c, n) -> get("api/courses/" + id("k", c, n % COURSES_PER_CLIENT)), 200, select1);
-        HttpLoad.Result student = load("courses: GET student", (c, n) -> get("api/students/" + id("s", c, n % queried(students[c]))), 200, select1);
-        HttpLoad.Result items = load("cart: GET cart items", (c, n) -> get("api/carts/" + cart(c, n % queried(carts[c])) + "/items"), 200,
-                select1);
-        HttpLoad.Result cartView = load("cart: GET cart", (c, n) -> get("api/carts/" + cart(c, n % queried(carts[c]))), 200, select1);
 
-        HttpLoad.Result insert2 = load("baseline: POST insert (again)", (c, n) -> post("benchmark/rows",
-                "{\"id\":\"" + id("r2", c, n) + "\",\"payload\":\"Bench\"}"), 201, insert1);
-        HttpLoad.Result select2 = load("baseline: GET select (again)", (c, n) -> get("benchmark/rows/" + id("r", c, n % queried(rows[c]))),
-                200, select1);
+        HttpLoad.Result insert2 = load("baseline: POST insert (again)", (c, n) -> insertRow("r2", c, n), 201, insert1);
+        HttpLoad.Result select2 = load("baseline: GET select (again)", selectRow(rows), 200, select1);
         if (print) {
             double insert = (insert1.perSecond() + insert2.perSecond()) / 2;
             double select = (select1.perSecond() + select2.perSecond()) / 2;
@@ -107,10 +135,66 @@ public final class CoursesHttpBenchmark {
             ratio("courses: register student", register, insert);
             ratio("courses: subscribe", subscribe, insert);
             ratio("cart: add item", addItem, insert);
-            ratio("courses: GET course", course, select);
-            ratio("courses: GET student", student, select);
-            ratio("cart: GET cart items", items, select);
-            ratio("cart: GET cart", cartView, select);
+            queries.forEach((label, r) -> ratio(label, r, select));
+        }
+    }
+
+    private void header() {
+        if (print) {
+            System.out.printf("%d clients, %d s per phase%n%-34s %8s %9s %9s %10s%n", CLIENTS, phase.toSeconds(),
+                    "phase", "req/s", "p50 ms", "p99 ms", "vs base");
+        }
+    }
+
+    /** The queries, by label; each client reads the first rows, students and carts it created. */
+    private Map<String, Request> queries(int[] students, int[] carts) {
+        Map<String, Request> queries = new LinkedHashMap<>();
+        queries.put("courses: GET course", (c, n) -> get("api/courses/" + id("k", c, n % COURSES_PER_CLIENT)));
+        queries.put("courses: GET student", (c, n) -> get("api/students/" + id("s", c, n % queried(students[c]))));
+        queries.put("cart: GET cart items", (c, n) -> get("api/carts/" + cart(c, n % queried(carts[c])) + "/items"));
+        queries.put("cart: GET cart", (c, n) -> get("api/carts/" + cart(c, n % queried(carts[c]))));
+        return queries;
+    }
+
+    private HttpRequest.Builder insertRow(String kind, int client, int n) {
+        return post("benchmark/rows", "{\"id\":\"" + id(kind, client, n) + "\",\"payload\":\"Bench\"}");
+    }
+
+    private Request selectRow(int[] rows) {
+        return (c, n) -> get("benchmark/rows/" + id("r", c, n % queried(rows[c])));
+    }
+
+    /** Each client its own five courses, with room for all of its subscriptions. */
+    private void defineCourses() throws Exception {
+        setUp(COURSES_PER_CLIENT, (c, n) -> post("api/courses",
+                "{\"courseId\":\"" + id("k", c, n) + "\",\"name\":\"Bench\",\"capacity\":1000}"));
+    }
+
+    private HttpRequest.Builder registerStudent(int client, int n) {
+        return post("api/students", "{\"studentId\":\"" + id("s", client, n) + "\",\"name\":\"Student\"}");
+    }
+
+    /** Each student subscribes to the client's five courses in turn (registering is faster than 5 subscriptions). */
+    private HttpRequest.Builder subscribe(int client, int n) {
+        return post("api/courses/" + id("k", client, n % COURSES_PER_CLIENT) + "/subscriptions",
+                "{\"studentId\":\"" + id("s", client, n / COURSES_PER_CLIENT) + "\"}");
+    }
+
+    private HttpRequest.Builder addItem(int client, int n) {
+        return post("api/carts/" + cart(client, n / ITEMS_PER_CART) + "/items", "{\"itemId\":\"" + UUID.randomUUID()
+                + "\",\"productId\":\"" + new UUID(1, n % 7) + "\",\"description\":\"Tea\",\"image\":\"tea.png\",\"price\":\"1.50\"}");
+    }
+
+    /** Untimed: each client sends this many requests, each answered 201. */
+    private void setUp(int perClient, Request request) throws Exception {
+        HttpLoad.run(CLIENTS, Duration.ofHours(1), perClient, requests(request, s -> s == 201));
+    }
+
+    /** The queries read what the commands wrote: wait until the read models have it. */
+    private void awaitReadModels(int[] students, int[] carts) throws Exception {
+        for (int c = 0; c < CLIENTS; c++) {
+            awaitFound("api/students/" + id("s", c, queried(students[c]) - 1));
+            awaitFound("api/carts/" + cart(c, queried(carts[c]) - 1));
         }
     }
 
