@@ -33,6 +33,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CoursesApiIT {
 
     private static final String JSON = "application/json";
+    /** The suite runs with the store's group commit on (off by default) when the environment says so. */
+    private static final boolean GROUP_COMMIT = "true".equals(System.getenv("PGEVENTS_STORE_GROUP_COMMIT"));
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -218,7 +220,7 @@ class CoursesApiIT {
         String course = "race-" + run;
         assertEquals(201, http.post("api/courses", JSON, "{\"courseId\":\"" + course + "\",\"name\":\"Race\",\"capacity\":10}").statusCode());
         int clients = 50;
-        long sharedBefore = sharedCommitAppends();
+        long sharedBefore = GROUP_COMMIT ? sharedCommitAppends() : 0;
         for (int i = 0; i < clients; i++) {
             assertEquals(201, http.post("api/students", JSON, "{\"studentId\":\"" + student(i) + "\",\"name\":\"S\"}").statusCode());
         }
@@ -251,9 +253,10 @@ class CoursesApiIT {
             assertEquals(10, won);
             assertEquals(40, full);
             assertEquals(0, readCourse(course, last).getInt("availableSeats"));
-            // the commands' decisions ran outside a transaction: their appends went through group commit
-            long shared = sharedCommitAppends() - sharedBefore;
-            assertTrue(shared >= clients + 10, "appends through group commit: " + shared);
+            if (GROUP_COMMIT) { // the commands' decisions ran outside a transaction: their appends went through it
+                long shared = sharedCommitAppends() - sharedBefore;
+                assertTrue(shared >= clients + 10, "appends through group commit: " + shared);
+            }
         } finally {
             pool.shutdownNow();
         }

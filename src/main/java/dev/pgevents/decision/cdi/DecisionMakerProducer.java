@@ -22,7 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       (default 200): bounds of the jittered exponential backoff between runs;</li>
  *   <li>{@code pgevents.decision.unknown-types} (FAIL or SKIP, default FAIL): what a state read
  *       does with an event of a type no registered class carries;</li>
- *   <li>{@code pgevents.store.group-commit} (default true): decisions made outside a transaction
+ *   <li>{@code pgevents.store.group-commit} (default false): decisions made outside a transaction
  *       first run optimistically and share the store's group commit (see {@link DecisionMaker}).</li>
  * </ul>
  */
@@ -52,7 +52,7 @@ public class DecisionMakerProducer {
     UnknownTypePolicy unknownTypes;
 
     @Inject
-    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "true")
+    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "false")
     boolean groupCommit;
 
     @Inject
