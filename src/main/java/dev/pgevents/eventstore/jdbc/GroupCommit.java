@@ -239,59 +239,13 @@ final class GroupCommit {
      * Without conditions, the lock step and the insert share the first round trip.
      */
     private List<List<Long>> together(List<Waiting> batch) throws SQLException, OutcomeUnknown {
-        LockKeys keys = new LockKeys();
-        boolean customPlans = false;
-        List<Integer> conditional = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            PendingAppend a = batch.get(i).append;
-            keys.add(a.keys());
-            customPlans |= a.customPlans();
-            if (a.checked() != null) {
-                conditional.add(i);
-            }
-        }
-        SqlBuilder first = new SqlBuilder().append("SELECT ");
-        keys.appendBoundedTo(first, lockTimeoutMillis);
         Connection c = dataSource.getConnection();
         boolean commitSent = false;
         try {
             c.setAutoCommit(false);
-            List<List<Long>> positions;
-            if (batch.size() == 1) {
-                positions = java.util.Collections.singletonList(batch.get(0).append.run(c, lockTimeoutMillis));
-            } else if (conditional.isEmpty()) {
-                first.append("; ");
-                positions = insert(c, first, true, batch, allPass(batch.size()));
-            } else {
-                first.append("; SELECT ");
-                for (int k = 0; k < conditional.size(); k++) {
-                    first.append(k == 0 ? "" : ", ");
-                    batch.get(conditional.get(k)).append.check(first);
-                }
-                boolean[] passes = allPass(batch.size());
-                try (PreparedStatement ps = c.prepareStatement(first.sql())) {
-                    if (customPlans) {
-                        JdbcEventStore.customPlans(ps);
-                    }
-                    first.bind(c, ps);
-                    try (ResultSet rs = JdbcEventStore.secondResult(ps)) {
-                        rs.next();
-                        for (int k = 0; k < conditional.size(); k++) {
-                            passes[conditional.get(k)] = rs.getBoolean(k + 1);
-                        }
-                    }
-                }
-                List<RawEvent> passed = new ArrayList<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    PendingAppend a = batch.get(i).append;
-                    passes[i] &= !a.conflictsWith(passed);
-                    if (passes[i]) {
-                        passed.addAll(a.rows());
-                    }
-                }
-                positions = passed.isEmpty() ? noneInserted(batch.size())
-                        : insert(c, new SqlBuilder(), false, batch, passes);
-            }
+            List<List<Long>> positions = batch.size() == 1
+                    ? java.util.Collections.singletonList(batch.get(0).append.run(c, lockTimeoutMillis))
+                    : inserted(c, batch);
             commitSent = true;
             c.commit();
             return positions;
@@ -316,6 +270,58 @@ final class GroupCommit {
                 // as above
             }
         }
+    }
+
+    /** The statements of a batch of two or more, in the caller's transaction. */
+    private List<List<Long>> inserted(Connection c, List<Waiting> batch) throws SQLException {
+        LockKeys keys = new LockKeys();
+        boolean customPlans = false;
+        List<Integer> conditional = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            PendingAppend a = batch.get(i).append;
+            keys.add(a.keys());
+            customPlans |= a.customPlans();
+            if (a.checked() != null) {
+                conditional.add(i);
+            }
+        }
+        SqlBuilder first = new SqlBuilder().append("SELECT ");
+        keys.appendBoundedTo(first, lockTimeoutMillis);
+        List<List<Long>> positions;
+        if (conditional.isEmpty()) {
+            first.append("; ");
+            positions = insert(c, first, true, batch, allPass(batch.size()));
+        } else {
+            first.append("; SELECT ");
+            for (int k = 0; k < conditional.size(); k++) {
+                first.append(k == 0 ? "" : ", ");
+                batch.get(conditional.get(k)).append.check(first);
+            }
+            boolean[] passes = allPass(batch.size());
+            try (PreparedStatement ps = c.prepareStatement(first.sql())) {
+                if (customPlans) {
+                    JdbcEventStore.customPlans(ps);
+                }
+                first.bind(c, ps);
+                try (ResultSet rs = JdbcEventStore.secondResult(ps)) {
+                    rs.next();
+                    for (int k = 0; k < conditional.size(); k++) {
+                        passes[conditional.get(k)] = rs.getBoolean(k + 1);
+                    }
+                }
+            }
+            List<RawEvent> passed = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                PendingAppend a = batch.get(i).append;
+                passes[i] &= !a.conflictsWith(passed);
+                if (passes[i]) {
+                    passed.addAll(a.rows());
+                }
+            }
+            positions = passed.isEmpty() ? noneInserted(batch.size())
+                    : insert(c, new SqlBuilder(), false, batch, passes);
+        }
+        return positions;
     }
 
     private static void rollbackQuietly(Connection c) {
