@@ -148,7 +148,6 @@ final class EmbeddedKafka {
         props.setProperty("share.coordinator.state.topic.min.isr", "1");
         props.setProperty("group.initial.rebalance.delay.ms", "0");
         props.setProperty("num.partitions", "1");
-        props.setProperty("log.flush.interval.messages", "1"); // tiny volumes: fsync cost is no issue
         try {
             Files.createDirectories(dataDir);
             Path config = dataDir.resolveSibling(dataDir.getFileName() + ".properties");

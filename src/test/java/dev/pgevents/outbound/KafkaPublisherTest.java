@@ -44,7 +44,8 @@ class KafkaPublisherTest {
     @BeforeAll
     static void start() {
         bootstrap = TestKafka.broker().bootstrapServers();
-        publisher = new KafkaPublisher(new OutboundSettings(bootstrap, Duration.ofSeconds(20), Map.of()));
+        // generous: the broker shares this JVM and a CI machine's two cores (one CI run waited 20 s)
+        publisher = new KafkaPublisher(new OutboundSettings(bootstrap, Duration.ofSeconds(60), Map.of()));
     }
 
     @AfterAll
