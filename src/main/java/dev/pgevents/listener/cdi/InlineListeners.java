@@ -33,22 +33,38 @@ public class InlineListeners {
     @Resource
     TransactionSynchronizationRegistry transaction;
 
-    /** The inline listeners' queries, once resolved. */
-    private volatile List<EventQuery> handled;
+    /**
+     * The inline listeners, resolved once: resolving per append would create a {@code @Dependent}
+     * listener per append, each kept by {@link #listeners} until the application stops.
+     */
+    private volatile List<Resolved> resolved;
+
+    private record Resolved(InlineListener listener, EventQuery query) {
+    }
+
+    private List<Resolved> resolved() {
+        List<Resolved> all = resolved;
+        if (all == null) {
+            all = listeners.isUnsatisfied() ? List.of() : listeners.stream().map(l -> new Resolved(l, l.query())).toList();
+            resolved = all;
+        }
+        return all;
+    }
 
     void appended(@Observes EventsAppended appended) {
-        if (listeners.isUnsatisfied()) {
+        List<Resolved> all = resolved();
+        if (all.isEmpty()) {
             return;
         }
-        List<InlineListener> all = listeners.stream().toList();
         Instant now = Instant.now();
         for (AppendedEvent e : appended.events()) {
             if (e.event() == null) {
                 continue; // appended raw (over /dcb) with a type no class of this application describes
             }
             RecordedEvent event = null;
-            for (InlineListener listener : all) {
-                if (!listener.query().matches(e.type(), e.tags())) {
+            for (Resolved r : all) {
+                InlineListener listener = r.listener();
+                if (!r.query().matches(e.type(), e.tags())) {
                     continue;
                 }
                 if (event == null) {
@@ -72,13 +88,8 @@ public class InlineListeners {
 
     /** Whether an inline listener handles an event of this type and tags: it must be appended in a transaction. */
     public boolean handles(String type, Set<String> tags) {
-        List<EventQuery> queries = handled;
-        if (queries == null) { // resolved once: beans are not created per decision
-            queries = listeners.isUnsatisfied() ? List.of() : listeners.stream().map(InlineListener::query).toList();
-            handled = queries;
-        }
-        for (EventQuery query : queries) {
-            if (query.matches(type, tags)) {
+        for (Resolved r : resolved()) {
+            if (r.query().matches(type, tags)) {
                 return true;
             }
         }
