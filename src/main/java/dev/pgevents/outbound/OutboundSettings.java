@@ -59,6 +59,10 @@ public record OutboundSettings(String bootstrapServers, Duration timeout, Map<St
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(REQUEST_TIMEOUT_MAX_MS, timeoutMs)));
+        // One produce request at a time: with more, a retriable error on a partition's first batch
+        // (a topic created moments before) can leave the idempotent producer retrying it until the
+        // delivery timeout (KAFKA-14359; seen in 4 of 25 fresh topics with 8 publishing threads)
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.putAll(kafka);
         // no duplicates from the producer's own retries, and acknowledged by every in-sync replica
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
