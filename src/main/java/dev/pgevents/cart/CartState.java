@@ -43,10 +43,15 @@ public record CartState(UUID cartId, boolean exists, CartStatus status, List<Ite
         return new CartState(cartId, false, CartStatus.OPEN, List.of(), null);
     }
 
-    /** The cart as the store holds it now, read without the decision's locks (queries, the processor). */
+    /**
+     * The cart as the store holds it now, read without the decision's locks (queries, the
+     * processor): every committed event. Not capped at the safe position, which is for readers
+     * that go on from the last position read: the cap costs a statement (the safe position and its
+     * scan of pg_locks) per read, and would only ever hold back committed events.
+     */
     public static CartState read(EventStore store, UUID cartId) {
         CartState cart = of(cartId);
-        try (EventStream<RecordedEvent> events = store.read(cart.query(), ReadOptions.defaults())) {
+        try (EventStream<RecordedEvent> events = store.read(cart.query(), ReadOptions.defaults().uncapped())) {
             Iterable<RecordedEvent> each = events.stream()::iterator;
             for (RecordedEvent e : each) {
                 cart = cart.evolve(e);

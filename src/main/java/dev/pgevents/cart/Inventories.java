@@ -13,6 +13,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -67,7 +68,7 @@ public class Inventories extends JpaReadModel {
         upsert(InventoryRow.class, c.productId(), event, () -> new InventoryRow(c.productId()), r -> r.inventory = c.inventory());
     }
 
-    @Transactional
+    @Transactional(TxType.SUPPORTS) // one select by key: no transaction of its own (as Carts.find)
     public Optional<InventoryView> find(UUID productId) {
         return Optional.ofNullable(em.find(InventoryRow.class, productId)).map(r -> new InventoryView(r.productId, r.inventory));
     }

@@ -59,9 +59,10 @@ public record OutboundSettings(String bootstrapServers, Duration timeout, Map<St
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeoutMs));
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(REQUEST_TIMEOUT_MAX_MS, timeoutMs)));
-        // One produce request at a time: with more, a retriable error on a partition's first batch
-        // (a topic created moments before) can leave the idempotent producer retrying it until the
-        // delivery timeout (KAFKA-14359; seen in 4 of 25 fresh topics with 8 publishing threads)
+        // One produce request at a time: with more, the first batch to a partition the broker has no
+        // producer state for (a topic created moments before) can fail retriably while the next is
+        // accepted; the first is then retried until the delivery timeout and dropped (KAFKA-15591,
+        // fixed in the broker in Kafka 4.5; here 4 of 25 fresh topics with 8 publishing threads)
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.putAll(kafka);
         // no duplicates from the producer's own retries, and acknowledged by every in-sync replica

@@ -51,8 +51,9 @@ import org.flywaydb.core.Flyway;
  *       optimistic first run), followed by the batch sizes seen;</li>
  *   <li>sharedappend: the unconditional append with group commit;</li>
  * </ol>
- * each with 1 and 4 threads (bench.threads). Prints events/s, p50/p99 latency and the ratio to raw at the same
- * thread count. Run: {@code mvn -B -q test-compile exec:java
+ * each with 1 and 4 threads (bench.threads). Prints events/s, p50/p99 latency, the ratio to raw at the same
+ * thread count, and the CPU per operation of the worker threads (client) and of the PostgreSQL
+ * processes on this machine (server, from /proc). Run: {@code mvn -B -q test-compile exec:java
  * -Dexec.mainClass=dev.pgevents.benchmark.EventStoreBenchmark -Dexec.classpathScope=test}.
  * Optional system properties: bench.seconds (per run, default 6), bench.warmup (seconds before each
  * run, default 3), bench.entities (default 20000), bench.threads (default "1,4"),
@@ -93,7 +94,8 @@ public final class EventStoreBenchmark {
     }
 
     /** @param clientCpuMicros CPU time of the benchmark's worker threads per operation (driver, framework, JSON) */
-    record Figures(String name, int threads, long ops, double seconds, double p50ms, double p99ms, double clientCpuMicros) {
+    record Figures(String name, int threads, long ops, double seconds, double p50ms, double p99ms, double clientCpuMicros,
+                   double serverCpuMicros) {
         double perSecond() {
             return ops / seconds;
         }
@@ -201,13 +203,13 @@ public final class EventStoreBenchmark {
             }
             batchSizes.forEach(System.out::println);
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s %12s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms",
-                    "vs raw", "client us/op");
+            System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s %12s %12s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms",
+                    "vs raw", "client us/op", "server us/op");
             for (Figures f : all) {
                 double ceiling = all.stream().filter(x -> x.threads() == f.threads() && x.name().equals(CEILING))
                         .mapToDouble(Figures::perSecond).findFirst().orElse(Double.NaN);
-                System.out.printf(Locale.ROOT, "%-28s %7d %10.0f %9.2f %9.2f %8.0f%% %12.0f%n", f.name(), f.threads(), f.perSecond(),
-                        f.p50ms(), f.p99ms(), 100 * f.perSecond() / ceiling, f.clientCpuMicros());
+                System.out.printf(Locale.ROOT, "%-28s %7d %10.0f %9.2f %9.2f %8.0f%% %12.0f %12.0f%n", f.name(), f.threads(),
+                        f.perSecond(), f.p50ms(), f.p99ms(), 100 * f.perSecond() / ceiling, f.clientCpuMicros(), f.serverCpuMicros());
             }
         }
     }
@@ -271,6 +273,7 @@ public final class EventStoreBenchmark {
             java.util.concurrent.atomic.AtomicLong cpuNanos = new java.util.concurrent.atomic.AtomicLong();
             java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
             long durationNanos = (long) (seconds * 1e9);
+            long serverTicksStart = postgresCpuTicks();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 results.add(pool.submit(() -> {
@@ -295,15 +298,55 @@ public final class EventStoreBenchmark {
             for (Future<long[]> f : results) {
                 perThread.add(f.get());
             }
+            long serverTicks = postgresCpuTicks() - serverTicksStart;
             long[] merged = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             Figures f = new Figures(name, threads, merged.length, seconds,
                     merged[(int) (merged.length * 0.50)] / 1e6, merged[Math.min(merged.length - 1, (int) (merged.length * 0.99))] / 1e6,
-                    cpuNanos.get() / 1e3 / merged.length);
+                    cpuNanos.get() / 1e3 / merged.length,
+                    serverTicksStart < 0 ? Double.NaN : serverTicks * 1e6 / CLOCK_TICKS_PER_SECOND / merged.length);
             System.out.printf(Locale.ROOT, "  %-28s threads=%d events/s=%.0f p50=%.2fms p99=%.2fms%n", name, threads,
                     f.perSecond(), f.p50ms(), f.p99ms());
             return f;
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Linux's USER_HZ: the unit of utime and stime in /proc/<pid>/stat. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
+
+    /**
+     * CPU time (user and system, in clock ticks) of every process named postgres on this machine:
+     * the server's backends and its background processes, measured rather than inferred from what
+     * the client leaves of the cores. -1 where /proc is not there (not Linux) or PostgreSQL runs
+     * elsewhere; a backend that ends during a run takes its ticks with it (the pool keeps them).
+     */
+    static long postgresCpuTicks() {
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc");
+        if (!java.nio.file.Files.isDirectory(proc)) {
+            return -1;
+        }
+        long ticks = 0;
+        int found = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> pids = java.nio.file.Files.list(proc)) {
+            for (java.nio.file.Path pid : pids.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String stat = java.nio.file.Files.readString(pid.resolve("stat"));
+                    int open = stat.indexOf('(');
+                    int close = stat.lastIndexOf(')');
+                    if (open < 0 || close < 0 || !stat.substring(open + 1, close).equals("postgres")) {
+                        continue;
+                    }
+                    String[] fields = stat.substring(close + 2).split(" "); // fields from the 3rd (state) on
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime (14th), stime (15th)
+                    found++;
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return found == 0 ? -1 : ticks;
     }
 }

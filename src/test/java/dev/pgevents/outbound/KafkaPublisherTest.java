@@ -109,8 +109,8 @@ class KafkaPublisherTest {
     }
 
     /**
-     * Each round on a topic created just before: with Kafka's default of 5 requests in flight, a
-     * quarter of such rounds hung until the timeout (KAFKA-14359).
+     * Each round on a topic created just before: with Kafka's default of 5 requests in flight, one
+     * round in six hung until the timeout (KAFKA-15591); see also OutboundSettingsTest.
      */
     @Test
     void threadsShareOneProducerAndEveryMessageArrivesExactlyOnceOnFreshTopics() throws Exception {

@@ -45,8 +45,13 @@ public class InlineListeners {
     private List<Resolved> resolved() {
         List<Resolved> all = resolved;
         if (all == null) {
-            all = listeners.isUnsatisfied() ? List.of() : listeners.stream().map(l -> new Resolved(l, l.query())).toList();
-            resolved = all;
+            synchronized (this) { // two first appends at once would each create the @Dependent ones
+                all = resolved;
+                if (all == null) {
+                    all = listeners.isUnsatisfied() ? List.of() : listeners.stream().map(l -> new Resolved(l, l.query())).toList();
+                    resolved = all;
+                }
+            }
         }
         return all;
     }
