@@ -9,8 +9,8 @@ import dev.pgevents.eventstore.RecordedEvent;
  * decision reads), and if it throws, the append fails and its transaction rolls back. It has no
  * checkpoint and is never retried; keep it small and fast, it adds to every matching append.
  * The {@code recordedAt} of the events it gets is the time of the append's call, not of the row.
- * One instance, resolved at the first append, serves every append from many threads at once:
- * make it {@code @ApplicationScoped} or otherwise thread-safe.
+ * One instance, resolved at the first append, serves every append from many threads at once,
+ * whatever its scope: it must be thread-safe (no per-append state in fields).
  */
 public interface InlineListener {
 

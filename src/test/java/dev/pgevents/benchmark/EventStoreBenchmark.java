@@ -298,12 +298,13 @@ public final class EventStoreBenchmark {
             for (Future<long[]> f : results) {
                 perThread.add(f.get());
             }
-            long serverTicks = postgresCpuTicks() - serverTicksStart;
+            long serverTicksEnd = postgresCpuTicks();
             long[] merged = perThread.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             Figures f = new Figures(name, threads, merged.length, seconds,
                     merged[(int) (merged.length * 0.50)] / 1e6, merged[Math.min(merged.length - 1, (int) (merged.length * 0.99))] / 1e6,
                     cpuNanos.get() / 1e3 / merged.length,
-                    serverTicksStart < 0 ? Double.NaN : serverTicks * 1e6 / CLOCK_TICKS_PER_SECOND / merged.length);
+                    serverTicksStart < 0 || serverTicksEnd < 0 ? Double.NaN
+                            : (serverTicksEnd - serverTicksStart) * 1e6 / CLOCK_TICKS_PER_SECOND / merged.length);
             System.out.printf(Locale.ROOT, "  %-28s threads=%d events/s=%.0f p50=%.2fms p99=%.2fms%n", name, threads,
                     f.perSecond(), f.p50ms(), f.p99ms());
             return f;
