@@ -22,10 +22,13 @@ import java.util.function.IntPredicate;
  *
  * <p>With {@code reads}, only the queries are measured, each between two select baselines (ratio to
  * their mean, so a machine whose speed drifts during the run moves the baseline with the query);
- * the data they read is created first, untimed.
+ * the data they read is created first, untimed. With {@code commands}, only the commands, each
+ * between two insert baselines; nothing waits for the read models, so this mode also runs on a
+ * server with the listeners off ({@code PGEVENTS_LISTENER_ENABLED=false}): what the read models
+ * cost the commands.
  *
  * <pre>
- * java -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads]
+ * java -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads|commands]
  * </pre>
  */
 public final class CoursesHttpBenchmark {
@@ -51,18 +54,19 @@ public final class CoursesHttpBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: CoursesHttpBenchmark <server URL, e.g. http://localhost:9080> [seconds per phase] [reads]");
+            System.err.println("usage: CoursesHttpBenchmark <server URL, e.g. http://localhost:9080> [seconds per phase] [reads|commands]");
             System.exit(2);
         }
         String base = args[0].endsWith("/") ? args[0] : args[0] + "/";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
-        boolean readsOnly = args.length > 2 && args[2].equals("reads");
+        String mode = args.length > 2 ? args[2] : "all";
         for (boolean print : new boolean[] {false, true}) {
             CoursesHttpBenchmark round = new CoursesHttpBenchmark(base, Duration.ofSeconds(print ? seconds : Math.max(2, seconds / 2)), print);
-            if (readsOnly) {
-                round.reads();
-            } else {
-                round.all();
+            switch (mode) {
+                case "reads" -> round.reads();
+                case "commands" -> round.commands();
+                case "all" -> round.all();
+                default -> throw new IllegalArgumentException("unknown mode " + mode + ": reads, commands or nothing");
             }
         }
     }
@@ -79,19 +83,41 @@ public final class CoursesHttpBenchmark {
         setUp(QUERIED * ITEMS_PER_CART, this::addItem);
         awaitReadModels(queried, queried);
 
-        Map<String, Request> queries = queries(queried, queried);
+        betweenBaselines("baseline: GET select one row", run -> selectRow(queried), queries(queried, queried), 200);
+    }
+
+    /** The commands, each between two insert baselines; no read model is waited for. */
+    private void commands() throws Exception {
+        header();
+        defineCourses();
+        Map<String, Request> commands = new LinkedHashMap<>();
+        commands.put("courses: register student", this::registerStudent);
+        commands.put("courses: subscribe", this::subscribe); // the students registered in the phase before
+        commands.put("cart: add item", this::addItem);
+        betweenBaselines("baseline: POST insert one row", run -> (c, n) -> insertRow("r" + run, c, n), commands, 201);
+    }
+
+    /**
+     * Each phase between two runs of the baseline, answered with this status; prints each phase's
+     * ratio to the mean of its two baselines.
+     *
+     * @param baseline the baseline's requests for its n-th run
+     */
+    private void betweenBaselines(String baselineLabel, java.util.function.IntFunction<Request> baseline,
+                                  Map<String, Request> phases, int status) throws Exception {
         Map<String, Double> baselines = new LinkedHashMap<>();
         Map<String, HttpLoad.Result> results = new LinkedHashMap<>();
-        HttpLoad.Result before = load("baseline: GET select one row", selectRow(queried), 200, null);
-        for (Map.Entry<String, Request> query : queries.entrySet()) {
-            HttpLoad.Result r = load(query.getKey(), query.getValue(), 200, before);
-            HttpLoad.Result after = load("baseline: GET select one row", selectRow(queried), 200, null);
-            results.put(query.getKey(), r);
-            baselines.put(query.getKey(), (before.perSecond() + after.perSecond()) / 2);
+        int runs = 0;
+        HttpLoad.Result before = load(baselineLabel, baseline.apply(runs++), status, null);
+        for (Map.Entry<String, Request> phase : phases.entrySet()) {
+            HttpLoad.Result r = load(phase.getKey(), phase.getValue(), status, before);
+            HttpLoad.Result after = load(baselineLabel, baseline.apply(runs++), status, null);
+            results.put(phase.getKey(), r);
+            baselines.put(phase.getKey(), (before.perSecond() + after.perSecond()) / 2);
             before = after;
         }
         if (print) {
-            System.out.printf("%nagainst the mean of the select baselines before and after each query:%n");
+            System.out.printf("%nagainst the mean of the baselines before and after each phase:%n");
             results.forEach((label, r) -> ratio(label, r, baselines.get(label)));
         }
     }
