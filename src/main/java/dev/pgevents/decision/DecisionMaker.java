@@ -53,10 +53,23 @@ import java.util.logging.Logger;
  * instead of failing again; the optimistic run does not count against the attempts.
  * Decisions inside a caller's transaction, and those whose events an inline listener handles
  * (it must run in the appending transaction), take the locking path from the start.
+ * <p>
+ * With a {@link #cachingStates state cache}, the states a decision folded are kept after it
+ * committed, with the position they are complete up to (the read's, or the last of the
+ * decision's own events: the condition's locks kept every other matching writer out until the
+ * commit, so its events draw later positions). The next decision on equal initial states first
+ * runs on the cached states without reading, its append conditioned on nothing matching after
+ * that position: the store's check proves the states current, or fails the append, and the next
+ * run (not counted, no backoff) reads only the events after the cached position. A rejection or
+ * an empty outcome on cached states proves nothing, so it is confirmed by that read too.
  */
 public final class DecisionMaker {
 
     private static final Logger LOG = Logger.getLogger(DecisionMaker.class.getName());
+
+    /** What the state cache did so far: decisions that found their states, those that did not, and cached states that proved out of date. */
+    public record CacheStatistics(long hits, long misses, long stale, int entries) {
+    }
 
     private final EventStore store;
     private final Transactions transactions;
@@ -64,6 +77,8 @@ public final class DecisionMaker {
     private final ReadOptions stateRead;
     /** Null: every run takes the locking path. Else: true for an event (type, tags) that must be appended in a transaction. */
     private final BiPredicate<String, Set<String>> needsTransaction;
+    /** Null: no cache, every run reads its states. */
+    private final StateCache cache;
 
     /** A maker whose state reads fail on an event of a type no registered class carries. */
     public DecisionMaker(EventStore store, Transactions transactions, RetryPolicy retryPolicy) {
@@ -85,14 +100,16 @@ public final class DecisionMaker {
         this.retryPolicy = retryPolicy;
         this.stateRead = ReadOptions.defaults().locked().unknownTypes(unknownTypes);
         this.needsTransaction = null;
+        this.cache = null;
     }
 
-    private DecisionMaker(DecisionMaker settings, BiPredicate<String, Set<String>> needsTransaction) {
+    private DecisionMaker(DecisionMaker settings, BiPredicate<String, Set<String>> needsTransaction, StateCache cache) {
         this.store = settings.store;
         this.transactions = settings.transactions;
         this.retryPolicy = settings.retryPolicy;
         this.stateRead = settings.stateRead;
         this.needsTransaction = needsTransaction;
+        this.cache = cache;
     }
 
     /**
@@ -107,11 +124,27 @@ public final class DecisionMaker {
         if (needsTransaction == null) {
             throw new IllegalArgumentException("needsTransaction is required");
         }
-        return new DecisionMaker(this, needsTransaction);
+        return new DecisionMaker(this, needsTransaction, cache);
+    }
+
+    /**
+     * This maker, keeping the folded states of up to {@code entries} decisions (least recently
+     * used first out) and deciding on them without a read (see the class comment). Decisions
+     * whose initial states are all records are cached. States must be what {@link State} asks:
+     * immutable values whose {@code evolve} depends on the event alone; and an event a decision
+     * appends must fold as it reads back (the cache folds the decision's own events as produced).
+     */
+    public DecisionMaker cachingStates(int entries) {
+        return new DecisionMaker(this, needsTransaction, new StateCache(entries));
     }
 
     public RetryPolicy retryPolicy() {
         return retryPolicy;
+    }
+
+    /** The state cache's figures; all zero without one. */
+    public CacheStatistics cacheStatistics() {
+        return cache == null ? new CacheStatistics(0, 0, 0, 0) : cache.statistics();
     }
 
     /** Makes the decision; returns what it appended. Throws DecisionRejected or DecisionConflictException. */
@@ -134,26 +167,47 @@ public final class DecisionMaker {
         }
     }
 
+    /** A run on cached states failed its append condition: the states were out of date. */
+    private static final class StaleStates extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StaleStates(AppendConditionFailed cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
     private DecisionResult attempts(Decision decision) {
         RuntimeException lastConflict = null;
         boolean optimistic = needsTransaction != null && !transactions.active();
+        boolean trustCache = cache != null;
         int runs = 0;
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
             DecisionSpans.attempt(++runs, lastConflict);
+            boolean trusting = trustCache;
             try {
-                List<AppendedEvent> appended = optimistic ? run(decision, true) : null;
-                if (appended == null) { // the locking path, or the decision's events need a transaction
+                Outcome outcome = optimistic ? run(decision, true, trusting) : null;
+                if (outcome == null) { // the locking path, or the decision's events need a transaction
                     optimistic = false;
-                    appended = transactions.inNewTransaction(() -> run(decision, false));
+                    outcome = transactions.inNewTransaction(() -> run(decision, false, trusting));
                 }
-                return new DecisionResult(appended, runs);
+                if (outcome.remember() != null) { // committed: the states with the decision's own events
+                    cache.put(outcome.key(), outcome.remember());
+                }
+                return new DecisionResult(outcome.appended(), runs);
             } catch (DecisionRejected rejected) {
                 throw rejected;
+            } catch (StaleStates stale) {
+                cache.stale();
+                lastConflict = stale;
+                trustCache = false; // the next run reads what the cache missed
+                attempt--; // not counted, no backoff: nobody is to be waited for
+                continue;
             } catch (RuntimeException e) {
                 if (!isConflict(e)) {
                     throw e;
                 }
                 lastConflict = e;
+                trustCache = false;
                 if (optimistic) {
                     optimistic = false; // the locking path waits for the other writer instead of failing again
                     attempt--; // and has the whole budget
@@ -171,13 +225,21 @@ public final class DecisionMaker {
     }
 
     /**
-     * One run: inside the transaction (locking path), or without one (optimistic: the read's locks
-     * last for the read only); then null when an event produced needs a transaction.
+     * What a run appended; and, with a cache, the entry to keep once the run's transaction has
+     * committed (null: nothing to keep).
      */
-    private List<AppendedEvent> run(Decision decision, boolean optimistic) {
-        List<State<?>> states = new ArrayList<>(decision.initialStates());
-        List<EventQuery> queries = new ArrayList<>(states.size());
-        for (State<?> s : states) {
+    private record Outcome(List<AppendedEvent> appended, List<State<?>> key, StateCache.Entry remember) {
+    }
+
+    /**
+     * One run: inside the transaction (locking path), or without one (optimistic: the read's locks
+     * last for the read only); then null when an event produced needs a transaction. With
+     * {@code trustCache} and cached states, first on those without a read.
+     */
+    private Outcome run(Decision decision, boolean optimistic, boolean trustCache) {
+        List<State<?>> initial = new ArrayList<>(decision.initialStates());
+        List<EventQuery> queries = new ArrayList<>(initial.size());
+        for (State<?> s : initial) {
             if (s == null || s.query() == null) {
                 throw new IllegalStateException("decision " + decision.getClass().getSimpleName()
                         + " declared a null state or a state without query");
@@ -185,17 +247,73 @@ public final class DecisionMaker {
             queries.add(s.query());
         }
         EventQuery union = queries.isEmpty() ? null : EventQuery.union(queries);
+        List<State<?>> key = cache == null || union == null ? null : StateCache.keyOf(initial);
+        StateCache.Entry cached = key == null ? null : cache.get(key);
+        if (trustCache && cached != null) {
+            Outcome trusted = onCachedStates(decision, union, key, cached, optimistic);
+            if (trusted != null) {
+                return trusted;
+            }
+        }
+        List<State<?>> states = cached == null ? initial : new ArrayList<>(cached.states());
         AppendCondition condition = null;
         if (union != null) {
-            try (TraceSpan read = DecisionSpans.stateRead(); EventStream<RecordedEvent> events = store.read(union, stateRead)) {
+            ReadOptions read = cached == null ? stateRead : stateRead.after(cached.position());
+            try (TraceSpan span = DecisionSpans.stateRead(); EventStream<RecordedEvent> events = store.read(union, read)) {
                 events.stream().forEach(e -> fold(states, e));
                 condition = events.result().appendCondition().orElseThrow();
             }
+            if (key != null) { // committed events only: worth keeping whatever this run's outcome
+                cache.put(key, new StateCache.Entry(states, condition.after()));
+            }
         }
-        List<? extends Event> produced;
-        try (TraceSpan process = DecisionSpans.process()) {
-            produced = decision.process(new States(states));
+        List<NewEvent> toAppend = toAppend(decision, process(decision, states));
+        if (toAppend.isEmpty()) {
+            return new Outcome(List.of(), null, null);
         }
+        if (optimistic && needsTransaction(toAppend)) {
+            return null;
+        }
+        List<AppendedEvent> appended;
+        try (TraceSpan span = DecisionSpans.append(toAppend.size())) {
+            appended = condition == null ? store.append(toAppend) : store.append(toAppend, condition);
+        }
+        return outcome(appended, key, states);
+    }
+
+    /**
+     * The run on cached states: their append's condition is the proof they are current. Null when
+     * that proof is missing (a rejection, no events) or the events need a transaction: then the
+     * states are read.
+     */
+    private Outcome onCachedStates(Decision decision, EventQuery union, List<State<?>> key, StateCache.Entry cached,
+                                   boolean optimistic) {
+        List<State<?>> states = new ArrayList<>(cached.states());
+        List<NewEvent> toAppend;
+        try {
+            toAppend = toAppend(decision, process(decision, states));
+        } catch (DecisionRejected rejected) {
+            return null; // perhaps rejected on out-of-date states: confirmed by a read
+        }
+        if (toAppend.isEmpty() || optimistic && needsTransaction(toAppend)) {
+            return null;
+        }
+        List<AppendedEvent> appended;
+        try (TraceSpan span = DecisionSpans.append(toAppend.size())) {
+            appended = store.append(toAppend, new AppendCondition(union, cached.position()));
+        } catch (AppendConditionFailed failed) {
+            throw new StaleStates(failed);
+        }
+        return outcome(appended, key, states);
+    }
+
+    private static List<? extends Event> process(Decision decision, List<State<?>> states) {
+        try (TraceSpan span = DecisionSpans.process()) {
+            return decision.process(new States(states));
+        }
+    }
+
+    private static List<NewEvent> toAppend(Decision decision, List<? extends Event> produced) {
         if (produced == null || produced.isEmpty()) {
             return List.of();
         }
@@ -207,13 +325,23 @@ public final class DecisionMaker {
             }
             toAppend.add(NewEvent.of(e, metadata));
         }
-        if (optimistic && toAppend.stream().map(NewEvent::event)
-                .anyMatch(e -> needsTransaction.test(store.registry().typeName(e.getClass()), store.registry().tagsOf(e)))) {
-            return null;
+        return toAppend;
+    }
+
+    private boolean needsTransaction(List<NewEvent> toAppend) {
+        return toAppend.stream().map(NewEvent::event)
+                .anyMatch(e -> needsTransaction.test(store.registry().typeName(e.getClass()), store.registry().tagsOf(e)));
+    }
+
+    /** The appended events; with a cache, the states with them folded in, complete up to the last. */
+    private static Outcome outcome(List<AppendedEvent> appended, List<State<?>> key, List<State<?>> states) {
+        if (key == null) {
+            return new Outcome(appended, null, null);
         }
-        try (TraceSpan append = DecisionSpans.append(toAppend.size())) {
-            return condition == null ? store.append(toAppend) : store.append(toAppend, condition);
+        for (AppendedEvent e : appended) {
+            fold(states, e.recorded());
         }
+        return new Outcome(appended, key, new StateCache.Entry(states, appended.stream().mapToLong(AppendedEvent::position).max().orElseThrow()));
     }
 
     /** Folds the event into every state whose query matches it (the union read may carry others). */

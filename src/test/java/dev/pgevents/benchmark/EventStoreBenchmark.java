@@ -50,6 +50,11 @@ import org.flywaydb.core.Flyway;
  *   <li>shared: the same decisions with group commit (the store's shared commits, the maker's
  *       optimistic first run), followed by the batch sizes seen;</li>
  *   <li>sharedappend: the unconditional append with group commit;</li>
+ *   <li>cached: the decision with the maker's state cache, on entities of its own (as many, 10
+ *       events each) in turn, so each is decided again while its state is cached (one decision on
+ *       each fills the cache before the first run); followed by the cache's hits, misses and
+ *       stale states;</li>
+ *   <li>sharedcached: the same with group commit.</li>
  * </ol>
  * each with 1 and 4 threads (bench.threads). Prints events/s, p50/p99 latency, the ratio to raw at the same
  * thread count, and the CPU per operation of the worker threads (client) and of the PostgreSQL
@@ -57,7 +62,7 @@ import org.flywaydb.core.Flyway;
  * -Dexec.mainClass=dev.pgevents.benchmark.EventStoreBenchmark -Dexec.classpathScope=test}.
  * Optional system properties: bench.seconds (per run, default 6), bench.warmup (seconds before each
  * run, default 3), bench.entities (default 20000), bench.threads (default "1,4"),
- * bench.scenarios (default "raw,rawtx,floor,append,decision,shared,sharedappend"; the ratio column
+ * bench.scenarios (default all of the above; the ratio column
  * needs raw).
  */
 public final class EventStoreBenchmark {
@@ -121,6 +126,13 @@ public final class EventStoreBenchmark {
                     + " jsonb_build_object('id', 'e' || e, 'by', 1)"
                     + " FROM generate_series(1, " + entities + ") e, generate_series(1, 10) n"
                     + " WHERE (SELECT es_lock_keys('{}', '{}', '{}', true)::text) = '' ORDER BY e, n"); // the append protocol
+            for (String prefix : List.of("c", "s")) { // the cached scenarios' own entities, one set each
+                s.execute("INSERT INTO es_event (event_id, type, tags, payload)"
+                        + " SELECT gen_random_uuid(), 'Increased', ARRAY['counter:" + prefix + "' || e],"
+                        + " jsonb_build_object('id', '" + prefix + "' || e, 'by', 1)"
+                        + " FROM generate_series(1, " + entities + ") e, generate_series(1, 10) n"
+                        + " WHERE (SELECT es_lock_keys('{}', '{}', '{}', true)::text) = '' ORDER BY e, n");
+            }
             s.execute("VACUUM ANALYZE es_event");
         }
         System.out.printf(Locale.ROOT, "pgevents event store benchmark: %d entities x 10 events preloaded, %.0f s per run,"
@@ -138,6 +150,8 @@ public final class EventStoreBenchmark {
             JdbcEventStore sharedStore = new JdbcEventStore(tx.dataSource(), registry, new JsonbEventSerializer(),
                     JdbcEventStore.DEFAULT_FETCH_SIZE, tx::active).withGroupCommit(100);
             DecisionMaker sharingMaker = new DecisionMaker(sharedStore, tx, retries).sharingCommits((type, tags) -> false);
+            DecisionMaker cachingMaker = maker.cachingStates(entities);
+            DecisionMaker sharingCachingMaker = sharingMaker.cachingStates(entities);
             AtomicInteger nextRaw = new AtomicInteger();
             Op raw = t -> {
                 try (Connection c = pool.getConnection()) {
@@ -175,9 +189,20 @@ public final class EventStoreBenchmark {
             Op decision = t -> maker.make(new Increase("e" + (1 + nextEntity.getAndIncrement() % entities)));
             Op shared = t -> sharingMaker.make(new Increase("e" + (1 + nextEntity.getAndIncrement() % entities)));
             Op sharedAppend = t -> sharedStore.append(List.of(NewEvent.of(new Increased("a" + t, 1))));
+            AtomicInteger nextCached = new AtomicInteger();
+            Op cached = t -> cachingMaker.make(new Increase("c" + (1 + nextCached.getAndIncrement() % entities)));
+            Op sharedCached = t -> sharingCachingMaker.make(new Increase("s" + (1 + nextCached.getAndIncrement() % entities)));
 
+            List<String> scenarios = List.of(System.getProperty("bench.scenarios",
+                    "raw,rawtx,floor,append,decision,shared,sharedappend,cached,sharedcached").split(","));
+            for (DecisionMaker m : List.of(cachingMaker, sharingCachingMaker)) {
+                if (scenarios.contains(m == cachingMaker ? "cached" : "sharedcached")) {
+                    for (int e = 1; e <= entities; e++) { // fills the cache: the runs measure decisions on cached states
+                        m.make(new Increase((m == cachingMaker ? "c" : "s") + e));
+                    }
+                }
+            }
             List<Figures> all = new ArrayList<>();
-            List<String> scenarios = List.of(System.getProperty("bench.scenarios", "raw,rawtx,floor,append,decision,shared,sharedappend").split(","));
             for (int threads : threadCounts()) {
                 if (scenarios.contains("raw")) {
                     all.add(run(CEILING, raw, threads, seconds));
@@ -200,8 +225,16 @@ public final class EventStoreBenchmark {
                 if (scenarios.contains("sharedappend")) {
                     all.add(withBatchSizes(sharedStore, () -> run("append, group commit", sharedAppend, threads, seconds)));
                 }
+                if (scenarios.contains("cached")) {
+                    all.add(withCacheFigures(cachingMaker, () -> run("decision, state cache", cached, threads, seconds)));
+                }
+                if (scenarios.contains("sharedcached")) {
+                    all.add(withCacheFigures(sharingCachingMaker, () -> withBatchSizes(sharedStore,
+                            () -> run("decision, cache, group commit", sharedCached, threads, seconds))));
+                }
             }
             batchSizes.forEach(System.out::println);
+            cacheFigures.forEach(System.out::println);
             System.out.println();
             System.out.printf(Locale.ROOT, "%-28s %7s %10s %9s %9s %9s %12s %12s%n", "scenario", "threads", "events/s", "p50 ms", "p99 ms",
                     "vs raw", "client us/op", "server us/op");
@@ -215,6 +248,18 @@ public final class EventStoreBenchmark {
     }
 
     private static final List<String> batchSizes = new ArrayList<>();
+    private static final List<String> cacheFigures = new ArrayList<>();
+
+    /** Runs the scenario and records what the maker's state cache did in the whole run (warm-up included). */
+    private static Figures withCacheFigures(DecisionMaker maker, java.util.concurrent.Callable<Figures> scenario) throws Exception {
+        DecisionMaker.CacheStatistics before = maker.cacheStatistics();
+        Figures f = scenario.call();
+        DecisionMaker.CacheStatistics after = maker.cacheStatistics();
+        cacheFigures.add(String.format(Locale.ROOT, "state cache of %-24s %2d threads: %d hits, %d misses, %d stale",
+                f.name(), f.threads(), after.hits() - before.hits(), after.misses() - before.misses(),
+                after.stale() - before.stale()));
+        return f;
+    }
 
     /** Runs the scenario and records the group commit batches of the whole run (warm-up included). */
     private static Figures withBatchSizes(JdbcEventStore store, java.util.concurrent.Callable<Figures> scenario) throws Exception {

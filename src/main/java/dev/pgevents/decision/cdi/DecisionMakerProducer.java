@@ -23,7 +23,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *   <li>{@code pgevents.decision.unknown-types} (FAIL or SKIP, default FAIL): what a state read
  *       does with an event of a type no registered class carries;</li>
  *   <li>{@code pgevents.store.group-commit} (default false): decisions made outside a transaction
- *       first run optimistically and share the store's group commit (see {@link DecisionMaker}).</li>
+ *       first run optimistically and share the store's group commit (see {@link DecisionMaker});</li>
+ *   <li>{@code pgevents.decision.state-cache-size} (default 10000, 0 turns it off): the decisions whose
+ *       folded states are kept, so the next decision on the same states needs no read (see
+ *       {@link DecisionMaker#cachingStates}).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -56,6 +59,10 @@ public class DecisionMakerProducer {
     boolean groupCommit;
 
     @Inject
+    @ConfigProperty(name = "pgevents.decision.state-cache-size", defaultValue = "10000")
+    int stateCacheSize;
+
+    @Inject
     InlineListeners inlineListeners;
 
     @Produces
@@ -63,6 +70,12 @@ public class DecisionMakerProducer {
     public DecisionMaker decisionMaker() {
         DecisionMaker maker = new DecisionMaker(store, transactions,
                 new RetryPolicy(maxAttempts, Duration.ofMillis(backoffMinMs), Duration.ofMillis(backoffMaxMs)), unknownTypes);
+        if (stateCacheSize < 0) {
+            throw new IllegalArgumentException("pgevents.decision.state-cache-size must be 0 (off) or positive: " + stateCacheSize);
+        }
+        if (stateCacheSize > 0) {
+            maker = maker.cachingStates(stateCacheSize);
+        }
         return groupCommit ? maker.sharingCommits(inlineListeners::handles) : maker;
     }
 }

@@ -10,10 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
@@ -57,10 +54,10 @@ final class GroupCommit {
      * batch holds them all until its commit, and PostgreSQL's lock table is shared.
      */
     static final int MAX_KEYS_PER_BATCH = 256;
-    /** An append waiting for its outcome: positions, null (condition failed), a failure, or "run alone". */
+    /** An append waiting for its outcome: what it inserted, null (condition failed), a failure, or "run alone". */
     private static final class Waiting {
         final PendingAppend append;
-        List<Long> positions;
+        Inserted inserted;
         RuntimeException failure;
         boolean alone;
         boolean done;
@@ -82,7 +79,7 @@ final class GroupCommit {
     private final DataSource dataSource;
     private final int maxBatch;
     private final long lockTimeoutMillis;
-    private final Function<PendingAppend, List<Long>> alone;
+    private final Function<PendingAppend, Inserted> alone;
     private final Object monitor = new Object();
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>(); // guarded by monitor
     private boolean leading; // guarded by monitor
@@ -96,7 +93,7 @@ final class GroupCommit {
      * @param alone       runs one append in a transaction of its own (the store's usual path): for
      *                    the appends of a failed batch, on the caller's thread
      */
-    GroupCommit(DataSource dataSource, int maxBatch, Duration lockTimeout, Function<PendingAppend, List<Long>> alone) {
+    GroupCommit(DataSource dataSource, int maxBatch, Duration lockTimeout, Function<PendingAppend, Inserted> alone) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("the group commit batch limit must be positive: " + maxBatch);
         }
@@ -110,8 +107,8 @@ final class GroupCommit {
         this.sizes = new AtomicLongArray(Math.min(maxBatch, 64) + 1);
     }
 
-    /** Appends in the next shared transaction; the positions, or null when the condition failed. */
-    List<Long> append(PendingAppend append) {
+    /** Appends in the next shared transaction; what it inserted, or null when the condition failed. */
+    Inserted append(PendingAppend append) {
         Waiting mine = new Waiting(append);
         boolean interrupted = false;
         try {
@@ -142,7 +139,7 @@ final class GroupCommit {
         if (mine.failure != null) {
             throw mine.failure;
         }
-        return mine.positions;
+        return mine.inserted;
     }
 
     /** Runs batches from the queue's head until the caller's own append has its outcome. */
@@ -213,9 +210,9 @@ final class GroupCommit {
         appends.addAndGet(batch.size());
         sizes.incrementAndGet(Math.min(batch.size(), sizes.length() - 1));
         try {
-            List<List<Long>> positions = together(batch);
+            List<Inserted> inserted = together(batch);
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).positions = positions.get(i);
+                batch.get(i).inserted = inserted.get(i);
             }
         } catch (OutcomeUnknown e) {
             SQLException cause = (SQLException) e.getCause();
@@ -232,23 +229,23 @@ final class GroupCommit {
     }
 
     /**
-     * The batch in one transaction: each append's positions, or null where its condition failed.
+     * The batch in one transaction: what each append inserted, or null where its condition failed.
      * Round trips: the lock step with the conditions' checks against the stored events; then the
      * insert of every passing append's rows in one statement (an append also fails when an
      * earlier passing append of the batch has an event its condition matches); then the commit.
      * Without conditions, the lock step and the insert share the first round trip.
      */
-    private List<List<Long>> together(List<Waiting> batch) throws SQLException, OutcomeUnknown {
+    private List<Inserted> together(List<Waiting> batch) throws SQLException, OutcomeUnknown {
         Connection c = dataSource.getConnection();
         boolean commitSent = false;
         try {
             c.setAutoCommit(false);
-            List<List<Long>> positions = batch.size() == 1
+            List<Inserted> inserted = batch.size() == 1
                     ? java.util.Collections.singletonList(batch.get(0).append.run(c, lockTimeoutMillis))
                     : inserted(c, batch);
             commitSent = true;
             c.commit();
-            return positions;
+            return inserted;
         } catch (SQLException e) {
             if (commitSent) {
                 throw new OutcomeUnknown(e);
@@ -273,7 +270,7 @@ final class GroupCommit {
     }
 
     /** The statements of a batch of two or more, in the caller's transaction. */
-    private List<List<Long>> inserted(Connection c, List<Waiting> batch) throws SQLException {
+    private List<Inserted> inserted(Connection c, List<Waiting> batch) throws SQLException {
         LockKeys keys = new LockKeys();
         boolean customPlans = false;
         List<Integer> conditional = new ArrayList<>();
@@ -287,10 +284,10 @@ final class GroupCommit {
         }
         SqlBuilder first = new SqlBuilder().append("SELECT ");
         keys.appendBoundedTo(first, lockTimeoutMillis);
-        List<List<Long>> positions;
+        List<Inserted> inserted;
         if (conditional.isEmpty()) {
             first.append("; ");
-            positions = insert(c, first, true, batch, allPass(batch.size()));
+            inserted = insert(c, first, true, batch, allPass(batch.size()));
         } else {
             first.append("; SELECT ");
             for (int k = 0; k < conditional.size(); k++) {
@@ -318,10 +315,10 @@ final class GroupCommit {
                     passed.addAll(a.rows());
                 }
             }
-            positions = passed.isEmpty() ? noneInserted(batch.size())
+            inserted = passed.isEmpty() ? noneInserted(batch.size())
                     : insert(c, new SqlBuilder(), false, batch, passes);
         }
-        return positions;
+        return inserted;
     }
 
     private static void rollbackQuietly(Connection c) {
@@ -338,8 +335,8 @@ final class GroupCommit {
      * @param sql        what precedes the insert in the same round trip (the lock step), or nothing
      * @param afterLocks the insert's result is the second one
      */
-    private static List<List<Long>> insert(Connection c, SqlBuilder sql, boolean afterLocks, List<Waiting> batch,
-                                           boolean[] passes) throws SQLException {
+    private static List<Inserted> insert(Connection c, SqlBuilder sql, boolean afterLocks, List<Waiting> batch,
+                                         boolean[] passes) throws SQLException {
         List<RawEvent> rows = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             if (passes[i]) {
@@ -347,22 +344,27 @@ final class GroupCommit {
             }
         }
         JdbcEventStore.appendInsert(sql, rows);
-        sql.append(" RETURNING position, event_id");
-        Map<UUID, Long> byId = new HashMap<>();
+        sql.append(JdbcEventStore.RETURNING);
+        Inserted all;
         try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
             sql.bind(c, ps);
             try (ResultSet rs = afterLocks ? JdbcEventStore.secondResult(ps) : ps.executeQuery()) {
-                while (rs.next()) {
-                    byId.put(rs.getObject(2, UUID.class), rs.getLong(1));
-                }
+                all = JdbcEventStore.inserted(rs, rows);
             }
         }
-        if (byId.size() != rows.size()) {
-            throw new IllegalStateException("inserted " + byId.size() + " of " + rows.size() + " events");
+        if (all == null) {
+            throw new IllegalStateException("inserted none of " + rows.size() + " events");
         }
-        List<List<Long>> out = new ArrayList<>(batch.size());
+        List<Inserted> out = new ArrayList<>(batch.size());
+        int next = 0;
         for (int i = 0; i < batch.size(); i++) {
-            out.add(passes[i] ? batch.get(i).append.rows().stream().map(r -> byId.get(r.eventId())).toList() : null);
+            if (passes[i]) {
+                int n = batch.get(i).append.rows().size();
+                out.add(new Inserted(all.positions().subList(next, next + n), all.recordedAt()));
+                next += n;
+            } else {
+                out.add(null);
+            }
         }
         return out;
     }
@@ -373,8 +375,8 @@ final class GroupCommit {
         return passes;
     }
 
-    private static List<List<Long>> noneInserted(int n) {
-        List<List<Long>> out = new ArrayList<>(n);
+    private static List<Inserted> noneInserted(int n) {
+        List<Inserted> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(null);
         }

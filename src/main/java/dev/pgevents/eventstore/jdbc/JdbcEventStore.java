@@ -188,11 +188,12 @@ public final class JdbcEventStore implements EventStore {
         for (RawEvent r : events) {
             decoded.add(codec.decodeToAppend(r).orElse(null));
         }
-        List<Long> positions = insert(events, condition);
+        Inserted inserted = insert(events, condition);
         List<AppendedEvent> out = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             RawEvent r = events.get(i);
-            out.add(new AppendedEvent(positions.get(i), r.eventId(), r.type(), r.tags(), decoded.get(i), null));
+            out.add(new AppendedEvent(inserted.positions().get(i), r.eventId(), r.type(), r.tags(), decoded.get(i), null,
+                    inserted.recordedAt()));
         }
         return out;
     }
@@ -203,12 +204,13 @@ public final class JdbcEventStore implements EventStore {
         for (NewEvent e : events) {
             rows.add(codec.encode(e));
         }
-        List<Long> positions = insert(rows, condition);
+        Inserted inserted = insert(rows, condition);
         List<AppendedEvent> out = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             RawEvent r = rows.get(i);
             NewEvent source = events.get(i);
-            out.add(new AppendedEvent(positions.get(i), r.eventId(), r.type(), r.tags(), source.event(), source.metadata()));
+            out.add(new AppendedEvent(inserted.positions().get(i), r.eventId(), r.type(), r.tags(), source.event(),
+                    source.metadata(), inserted.recordedAt()));
         }
         return out;
     }
@@ -231,17 +233,17 @@ public final class JdbcEventStore implements EventStore {
      * snapshot taken AFTER the locks were granted. An insert without a condition takes them in an
      * InitPlan of its one-time filter, evaluated before the first row draws its position: one
      * statement. With group commit on and no transaction of the caller, the append joins the
-     * next shared transaction instead ({@link GroupCommit}). Returns the positions in row order.
+     * next shared transaction instead ({@link GroupCommit}).
      */
-    private List<Long> insert(List<RawEvent> rows, AppendCondition condition) {
+    private Inserted insert(List<RawEvent> rows, AppendCondition condition) {
         PendingAppend append = pending(rows, condition);
-        List<Long> positions = groupCommit != null && !inGlobalTransaction.getAsBoolean()
+        Inserted inserted = groupCommit != null && !inGlobalTransaction.getAsBoolean()
                 ? groupCommit.append(append)
                 : inTransaction(append::runAlone, "append", append.keys());
-        if (positions == null) {
+        if (inserted == null) {
             throw new AppendConditionFailed(condition);
         }
-        return positions;
+        return inserted;
     }
 
     private PendingAppend pending(List<RawEvent> rows, AppendCondition condition) {
@@ -280,8 +282,8 @@ public final class JdbcEventStore implements EventStore {
             return checked != null && !genericCheck();
         }
 
-        /** In the caller's transaction (or a local one): the positions, or null when the condition failed. */
-        List<Long> runAlone(Connection c) throws SQLException {
+        /** In the caller's transaction (or a local one): what it inserted, or null when the condition failed. */
+        Inserted runAlone(Connection c) throws SQLException {
             return run(c, 0);
         }
 
@@ -289,7 +291,7 @@ public final class JdbcEventStore implements EventStore {
          * As {@link #runAlone}, every lock wait bounded by {@code lockTimeoutMillis} when positive
          * (a group commit's leader must not wait long: others queue behind it).
          */
-        List<Long> run(Connection c, long lockTimeoutMillis) throws SQLException {
+        Inserted run(Connection c, long lockTimeoutMillis) throws SQLException {
             SqlBuilder sql = new SqlBuilder();
             boolean lockStatement = checked != null || lockTimeoutMillis > 0;
             if (lockStatement) {
@@ -319,7 +321,7 @@ public final class JdbcEventStore implements EventStore {
                 keys.appendTo(sql, true, 0); // a writer's keys alone: no condition, nothing broad
                 sql.append(")");
             }
-            sql.append(" RETURNING position, event_id");
+            sql.append(RETURNING);
         }
 
         /** A boolean expression: true when no stored event matches the condition after its position. */
@@ -381,31 +383,39 @@ public final class JdbcEventStore implements EventStore {
                 .arrayParam("text", payloads).arrayParam("text", metadata);
     }
 
+    /** What an insert returns: {@link #inserted(ResultSet, List)} reads it. */
+    static final String RETURNING = " RETURNING position, event_id, recorded_at";
+
     /**
-     * Runs an insert; the positions in row order, or null when it inserted nothing.
+     * Runs an insert; what it inserted, or null when it inserted nothing.
      *
      * @param afterLocks  the lock statement comes first: the rows are the second result
      * @param customPlans planned with its values every time (a literal position in the check)
      */
-    private static List<Long> execute(Connection c, SqlBuilder sql, boolean afterLocks, boolean customPlans,
-                                      List<RawEvent> rows) throws SQLException {
-        Map<UUID, Long> positions = new HashMap<>();
+    private static Inserted execute(Connection c, SqlBuilder sql, boolean afterLocks, boolean customPlans,
+                                    List<RawEvent> rows) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
             if (customPlans) {
                 customPlans(ps);
             }
             sql.bind(c, ps);
             try (ResultSet rs = afterLocks ? secondResult(ps) : ps.executeQuery()) {
-                while (rs.next()) {
-                    positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
-                }
+                return inserted(rs, rows);
             }
         }
-        return inRowOrder(positions, rows);
     }
 
-    /** The inserted positions by event id in row order, or null when the insert inserted nothing. */
-    static List<Long> inRowOrder(Map<UUID, Long> positions, List<RawEvent> rows) {
+    /**
+     * Reads the {@link #RETURNING} rows of an insert of these rows: what it inserted, positions in
+     * row order, or null when it inserted nothing.
+     */
+    static Inserted inserted(ResultSet rs, List<RawEvent> rows) throws SQLException {
+        Map<UUID, Long> positions = new HashMap<>();
+        java.time.OffsetDateTime recordedAt = null;
+        while (rs.next()) {
+            positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
+            recordedAt = rs.getObject(3, java.time.OffsetDateTime.class);
+        }
         if (positions.isEmpty()) {
             return null;
         }
@@ -416,7 +426,7 @@ public final class JdbcEventStore implements EventStore {
         for (RawEvent r : rows) {
             inOrder.add(positions.get(r.eventId()));
         }
-        return inOrder;
+        return new Inserted(inOrder, recordedAt.toInstant());
     }
 
     /** Executes a two-statement query (lock; work) and returns the result set of the second. */
@@ -532,14 +542,21 @@ public final class JdbcEventStore implements EventStore {
             // query shape and its generic plan is right whatever the tags: prepared once per
             // connection, never re-planned (a decision's read). Types stay visible to the planner:
             // a generic plan made for a common type walks the whole table for a rare one.
-            boolean generic = options.from() <= 1 && upper == Long.MAX_VALUE && options.limit() == 0
-                    && stored.items().stream().allMatch(i -> i.types().isEmpty() && (!i.tags().isEmpty() || stored.matchesAll()));
+            boolean tagsOnly = stored.items().stream().allMatch(i -> i.types().isEmpty() && (!i.tags().isEmpty() || stored.matchesAll()));
+            // A LOCKED read from a position (a decision's read after its cached states) is one
+            // entity's few newest events: as the append's check, "position + 0" keeps the plan
+            // on the tag index, where a literal bound beyond the statistics' last position makes
+            // the planner walk the primary key through every newer event of the store.
+            boolean entityTail = locked && options.from() > 1 && tagsOnly && !stored.matchesAll();
+            boolean generic = (options.from() <= 1 || entityTail) && upper == Long.MAX_VALUE && options.limit() == 0 && tagsOnly;
             // Bounds are literals (longs: no injection) and left out when they bound nothing: a
             // generic plan of "position BETWEEN $1 AND $2" guesses 0.5% of the table and walks the
             // primary key filtering tags (100x slower than the tag index, docs/event-store.md).
             sql.append("SELECT position, event_id, type, type_version, tags, payload, metadata, recorded_at FROM es_event e"
                     + " WHERE TRUE");
-            if (options.from() > 1) {
+            if (entityTail) {
+                sql.append(" AND (e.position + 0) >= ?").param(options.from());
+            } else if (options.from() > 1) {
                 sql.append(" AND e.position >= " + options.from());
             }
             if (upper != Long.MAX_VALUE) {

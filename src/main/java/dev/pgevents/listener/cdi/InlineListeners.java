@@ -12,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.transaction.TransactionSynchronizationRegistry;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -61,7 +60,6 @@ public class InlineListeners {
         if (all.isEmpty()) {
             return;
         }
-        Instant now = Instant.now();
         for (AppendedEvent e : appended.events()) {
             if (e.event() == null) {
                 continue; // appended raw (over /dcb) with a type no class of this application describes
@@ -73,7 +71,7 @@ public class InlineListeners {
                     continue;
                 }
                 if (event == null) {
-                    event = new RecordedEvent(e.position(), e.eventId(), e.type(), e.tags(), e.event(), e.metadata(), now);
+                    event = e.recorded();
                     if (transaction.getTransactionKey() == null && WARNED.compareAndSet(false, true)) {
                         LOG.severe("inline listeners ran for an append outside a JTA transaction: the append committed on its"
                                 + " own, so an inline listener's failure cannot undo it. Append inside a transaction.");

@@ -1,0 +1,306 @@
+package dev.pgevents.decision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pgevents.eventstore.AppendCondition;
+import dev.pgevents.eventstore.AppendedEvent;
+import dev.pgevents.eventstore.Event;
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.EventStore;
+import dev.pgevents.eventstore.EventStream;
+import dev.pgevents.eventstore.EventTypeRegistry;
+import dev.pgevents.eventstore.NewEvent;
+import dev.pgevents.eventstore.RawEvent;
+import dev.pgevents.eventstore.ReadOptions;
+import dev.pgevents.eventstore.RecordedEvent;
+import dev.pgevents.eventstore.StoredEvent;
+import dev.pgevents.transaction.Transactions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every test of {@link DecisionMakerTest} again with a state cache on the locking path; then what
+ * the cache must never do: decide on states another writer has moved past, reject on them, or
+ * keep the events of a transaction that did not commit.
+ */
+class CachingDecisionMakerTest extends DecisionMakerTest {
+
+    @BeforeAll
+    static void cacheStates() {
+        maker = maker.cachingStates(1_000);
+    }
+
+    /** Appends the difference to {@code target}: the stored sum is the target only if the state was current. */
+    record SetTo(String id, long target) implements Decision {
+        @Override
+        public List<State<?>> initialStates() {
+            return List.of(new Counter(id, 0));
+        }
+
+        @Override
+        public List<? extends Event> process(States states) {
+            long value = states.get(Counter.class).value();
+            return value == target ? List.of() : List.of(new CounterEvent.Increased(id, target - value));
+        }
+    }
+
+    /** Takes {@code amount} away, rejected when the counter holds less. */
+    record Withdraw(String id, long amount) implements Decision {
+        @Override
+        public List<State<?>> initialStates() {
+            return List.of(new Counter(id, 0));
+        }
+
+        @Override
+        public List<? extends Event> process(States states) {
+            if (states.get(Counter.class).value() < amount) {
+                throw new DecisionRejected("insufficient");
+            }
+            return List.of(new CounterEvent.Increased(id, -amount));
+        }
+    }
+
+    static long sum(String id) {
+        long value = 0;
+        try (EventStream<RecordedEvent> s = store.read(EventQuery.tagged("counter:" + id), ReadOptions.defaults())) {
+            for (RecordedEvent e : s.toList()) {
+                value += ((CounterEvent.Increased) e.event()).by();
+            }
+        }
+        return value;
+    }
+
+    DecisionMaker caching(EventStore on, Transactions transactions) {
+        return new DecisionMaker(on, transactions, new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(20)))
+                .cachingStates(100);
+    }
+
+    @Test
+    void aDecisionOnCachedStatesReadsNothingAndItsOwnEventsAreFoldedIn() {
+        String id = fresh();
+        CountingReads reads = new CountingReads(store);
+        DecisionMaker m = caching(reads, tx);
+        m.make(new Increase(id, 5));
+        assertEquals(1, reads.reads.get(), "the first decision reads its state");
+        DecisionResult second = m.make(new Increase(id, 2));
+        DecisionResult third = m.make(new SetTo(id, 10));
+        assertEquals(1, reads.reads.get(), "the next ones decide on the cached state");
+        assertEquals(1, second.attempts());
+        assertEquals(1, third.attempts());
+        assertEquals(10, sum(id), "the cached state held the decisions' own events");
+        DecisionMaker.CacheStatistics figures = m.cacheStatistics();
+        assertEquals(2, figures.hits());
+        assertEquals(1, figures.misses());
+        assertEquals(0, figures.stale());
+    }
+
+    @Test
+    void anotherWritersEventMakesTheCachedStateStaleAndOnlyTheNewEventsAreRead() {
+        String id = fresh();
+        CountingReads reads = new CountingReads(store);
+        DecisionMaker m = caching(reads, tx);
+        m.make(new Increase(id, 5));
+        long cachedUpTo = sum(id) == 5 ? lastPosition(id) : -1;
+        maker.make(new Increase(id, 30)); // another node, or a maker without this cache
+        DecisionResult r = m.make(new SetTo(id, 100));
+        assertEquals(100, sum(id), "decided on the current state, not the cached one");
+        assertEquals(2, r.attempts(), "on the cached state, then on the state read (without backing off)");
+        assertEquals(1, m.cacheStatistics().stale());
+        assertEquals(2, reads.reads.get());
+        assertEquals(cachedUpTo + 1, reads.lastFrom.get(), "the second read starts after the cached position");
+    }
+
+    @Test
+    void aRejectionOnCachedStatesIsConfirmedByAReadFirst() {
+        String id = fresh();
+        DecisionMaker m = caching(store, tx);
+        m.make(new Increase(id, 5));
+        maker.make(new Increase(id, 10)); // the cache still says 5
+        DecisionResult r = m.make(new Withdraw(id, 8));
+        assertEquals(1, r.events().size(), "15 covers 8: not rejected on the cached 5");
+        assertEquals(7, sum(id));
+        assertThrows(DecisionRejected.class, () -> m.make(new Withdraw(id, 8)), "7 does not cover 8");
+        assertEquals(7, sum(id));
+    }
+
+    @Test
+    void anEmptyOutcomeOnCachedStatesIsConfirmedByAReadFirst() {
+        String id = fresh();
+        DecisionMaker m = caching(store, tx);
+        m.make(new SetTo(id, 4));
+        maker.make(new Increase(id, 1)); // the cache still says 4
+        DecisionResult r = m.make(new SetTo(id, 4));
+        assertEquals(1, r.events().size(), "5 is not 4: the no-op on the cached 4 was wrong");
+        assertEquals(4, sum(id));
+    }
+
+    @Test
+    void theEventsOfATransactionThatDidNotCommitNeverReachTheCache() {
+        String id = fresh();
+        AtomicBoolean failNextCommit = new AtomicBoolean();
+        Transactions failing = new Transactions() {
+            @Override
+            public <T> T inNewTransaction(Callable<T> work) {
+                return tx.inNewTransaction(() -> {
+                    T result = work.call();
+                    if (failNextCommit.getAndSet(false)) {
+                        throw new IllegalStateException("the commit failed"); // rolls the work back
+                    }
+                    return result;
+                });
+            }
+
+            @Override
+            public boolean active() {
+                return tx.active();
+            }
+        };
+        // the locking path: the decision's transaction is the one that fails
+        DecisionMaker m = new DecisionMaker(store, failing, new RetryPolicy(10, Duration.ofMillis(1), Duration.ofMillis(20)))
+                .cachingStates(100);
+        m.make(new Increase(id, 3));
+        failNextCommit.set(true);
+        assertThrows(IllegalStateException.class, () -> m.make(new Increase(id, 7)));
+        assertEquals(3, sum(id));
+        m.make(new SetTo(id, 50));
+        assertEquals(50, sum(id), "the rolled-back 7 was not in the state decided on");
+    }
+
+    @Test
+    void twoMakersWithTheirOwnCachesRacingOnOneCounterLoseNoUpdate() throws Exception {
+        String id = fresh();
+        DecisionMaker[] nodes = {caching(store, tx), caching(store, tx)};
+        int threads = 8;
+        int each = 10;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<?>> results = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            DecisionMaker node = nodes[t % 2];
+            results.add(DecisionMakerTest.threads.submit(() -> {
+                start.await(10, TimeUnit.SECONDS);
+                for (int i = 0; i < each; i++) {
+                    node.make(new Increase(id, 1));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : results) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        assertEquals(threads * each, sum(id));
+        long stale = nodes[0].cacheStatistics().stale() + nodes[1].cacheStatistics().stale();
+        assertTrue(stale > 0, "the other node's appends made cached states stale");
+    }
+
+    @Test
+    void statesThatAreNotRecordsAreNotCached() {
+        String id = fresh();
+        DecisionMaker m = caching(store, tx);
+        Decision increase = new Decision() {
+            @Override
+            public List<State<?>> initialStates() {
+                return List.of(new PlainCounter(id, 0));
+            }
+
+            @Override
+            public List<? extends Event> process(States states) {
+                return List.of(new CounterEvent.Increased(id, 1));
+            }
+        };
+        m.make(increase);
+        m.make(increase);
+        assertEquals(new DecisionMaker.CacheStatistics(0, 0, 0, 0), m.cacheStatistics());
+        assertEquals(2, sum(id));
+    }
+
+    /** A state that is not a record: its equality is identity, so a cache could never tell two apart. */
+    static final class PlainCounter implements State<PlainCounter> {
+        final String id;
+        final long value;
+
+        PlainCounter(String id, long value) {
+            this.id = id;
+            this.value = value;
+        }
+
+        @Override
+        public EventQuery query() {
+            return EventQuery.tagged("counter:" + id);
+        }
+
+        @Override
+        public PlainCounter evolve(RecordedEvent e) {
+            return new PlainCounter(id, value + ((CounterEvent.Increased) e.event()).by());
+        }
+    }
+
+    static long lastPosition(String id) {
+        return dev.pgevents.testsupport.Sql.queryLong(plain, "SELECT max(position) FROM es_event WHERE tags @> ARRAY[?]::text[]",
+                "counter:" + id);
+    }
+
+    /** Delegates, counting the reads and remembering where the last one started. */
+    static final class CountingReads implements EventStore {
+        final EventStore delegate;
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicLong lastFrom = new AtomicLong();
+
+        CountingReads(EventStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<AppendedEvent> append(List<NewEvent> events, AppendCondition condition) {
+            return delegate.append(events, condition);
+        }
+
+        @Override
+        public List<AppendedEvent> append(List<NewEvent> events) {
+            return delegate.append(events);
+        }
+
+        @Override
+        public List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition) {
+            return delegate.appendRaw(events, condition);
+        }
+
+        @Override
+        public EventStream<RecordedEvent> read(EventQuery query, ReadOptions options) {
+            reads.incrementAndGet();
+            lastFrom.set(options.from());
+            return delegate.read(query, options);
+        }
+
+        @Override
+        public EventStream<StoredEvent> readRaw(EventQuery query, ReadOptions options) {
+            return delegate.readRaw(query, options);
+        }
+
+        @Override
+        public long safePosition() {
+            return delegate.safePosition();
+        }
+
+        @Override
+        public long safePosition(EventQuery query) {
+            return delegate.safePosition(query);
+        }
+
+        @Override
+        public EventTypeRegistry registry() {
+            return delegate.registry();
+        }
+    }
+}
