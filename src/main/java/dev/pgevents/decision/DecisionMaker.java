@@ -180,15 +180,25 @@ public final class DecisionMaker {
         RuntimeException lastConflict = null;
         boolean optimistic = needsTransaction != null && !transactions.active();
         boolean trustCache = cache != null;
+        boolean lookedUp = false; // the cache's hits and misses count a decision once
         int runs = 0;
         for (int attempt = 1; attempt <= retryPolicy.maxAttempts(); attempt++) {
             DecisionSpans.attempt(++runs, lastConflict);
             boolean trusting = trustCache;
             try {
-                Outcome outcome = optimistic ? run(decision, true, trusting) : null;
+                Outcome outcome = null;
+                if (optimistic) {
+                    outcome = run(decision, true, trusting, !lookedUp);
+                    lookedUp = true;
+                }
                 if (outcome == null) { // the locking path, or the decision's events need a transaction
                     optimistic = false;
-                    outcome = transactions.inNewTransaction(() -> run(decision, false, trusting));
+                    boolean count = !lookedUp;
+                    lookedUp = true;
+                    outcome = transactions.inNewTransaction(() -> run(decision, false, trusting, count));
+                    if (outcome == null) { // a wrapper of the transactions answered for the run (inbound: a duplicate, a rejection recorded)
+                        return new DecisionResult(List.of(), runs);
+                    }
                 }
                 if (outcome.remember() != null) { // committed: the states with the decision's own events
                     cache.put(outcome.key(), outcome.remember());
@@ -231,12 +241,17 @@ public final class DecisionMaker {
     private record Outcome(List<AppendedEvent> appended, List<State<?>> key, StateCache.Entry remember) {
     }
 
+    /** A run on cached states produced events that must be appended in a transaction: straight to the locking path. */
+    private static final Outcome NEEDS_TRANSACTION = new Outcome(List.of(), null, null);
+
     /**
      * One run: inside the transaction (locking path), or without one (optimistic: the read's locks
      * last for the read only); then null when an event produced needs a transaction. With
      * {@code trustCache} and cached states, first on those without a read.
+     *
+     * @param countLookup count this run's cache lookup as the decision's hit or miss
      */
-    private Outcome run(Decision decision, boolean optimistic, boolean trustCache) {
+    private Outcome run(Decision decision, boolean optimistic, boolean trustCache, boolean countLookup) {
         List<State<?>> initial = new ArrayList<>(decision.initialStates());
         List<EventQuery> queries = new ArrayList<>(initial.size());
         for (State<?> s : initial) {
@@ -248,9 +263,12 @@ public final class DecisionMaker {
         }
         EventQuery union = queries.isEmpty() ? null : EventQuery.union(queries);
         List<State<?>> key = cache == null || union == null ? null : StateCache.keyOf(initial);
-        StateCache.Entry cached = key == null ? null : cache.get(key);
+        StateCache.Entry cached = key == null ? null : cache.get(key, countLookup);
         if (trustCache && cached != null) {
             Outcome trusted = onCachedStates(decision, union, key, cached, optimistic);
+            if (trusted == NEEDS_TRANSACTION) {
+                return null;
+            }
             if (trusted != null) {
                 return trusted;
             }
@@ -283,8 +301,9 @@ public final class DecisionMaker {
 
     /**
      * The run on cached states: their append's condition is the proof they are current. Null when
-     * that proof is missing (a rejection, no events) or the events need a transaction: then the
-     * states are read.
+     * that proof is missing (a rejection, no events, a failure of {@code process}, perhaps caused
+     * by out-of-date states): then the states are read. {@link #NEEDS_TRANSACTION} when the events
+     * need a transaction the optimistic run does not have.
      */
     private Outcome onCachedStates(Decision decision, EventQuery union, List<State<?>> key, StateCache.Entry cached,
                                    boolean optimistic) {
@@ -292,11 +311,14 @@ public final class DecisionMaker {
         List<NewEvent> toAppend;
         try {
             toAppend = toAppend(decision, process(decision, states));
-        } catch (DecisionRejected rejected) {
-            return null; // perhaps rejected on out-of-date states: confirmed by a read
-        }
-        if (toAppend.isEmpty() || optimistic && needsTransaction(toAppend)) {
+        } catch (RuntimeException e) { // a rejection, or a failure, perhaps on out-of-date states: the read path decides
             return null;
+        }
+        if (toAppend.isEmpty()) {
+            return null;
+        }
+        if (optimistic && needsTransaction(toAppend)) {
+            return NEEDS_TRANSACTION;
         }
         List<AppendedEvent> appended;
         try (TraceSpan span = DecisionSpans.append(toAppend.size())) {

@@ -51,9 +51,12 @@ final class StateCache {
         return List.copyOf(initialStates);
     }
 
-    synchronized Entry get(List<State<?>> key) {
+    /** @param count count the lookup as a hit or a miss (a decision's first run only) */
+    synchronized Entry get(List<State<?>> key, boolean count) {
         Entry e = entries.get(key);
-        (e == null ? misses : hits).incrementAndGet();
+        if (count) {
+            (e == null ? misses : hits).incrementAndGet();
+        }
         return e;
     }
 

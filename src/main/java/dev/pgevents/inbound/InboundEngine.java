@@ -228,13 +228,12 @@ public final class InboundEngine {
                 }
 
                 @Override
-                @SuppressWarnings("unchecked")
                 public <T> T inNewTransaction(Callable<T> work) {
                     return transactions.inNewTransaction(() -> {
                         try (Connection c = dataSource.getConnection()) {
                             if (!bookkeeping.claim(c)) {
                                 result[0] = Result.DUPLICATE;
-                                return (T) List.of();
+                                return null; // the maker's "answered by the transaction's owner": nothing appended
                             }
                             T appended;
                             try {
@@ -244,7 +243,7 @@ public final class InboundEngine {
                                 String error = truncate(rejection(e));
                                 bookkeeping.rejected(c, error);
                                 result[0] = Result.REJECTED;
-                                return (T) List.of();
+                                return null;
                             }
                             bookkeeping.applied(c);
                             result[0] = Result.APPLIED;

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pgevents.decision.courses.CourseDecisions.CourseFull;
+import dev.pgevents.decision.courses.CourseDecisions.DefineCourse;
+import dev.pgevents.decision.courses.CourseEvent.StudentSubscribed;
+import dev.pgevents.decision.courses.CourseState;
 import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.Event;
@@ -202,6 +206,79 @@ class CachingDecisionMakerTest extends DecisionMakerTest {
         assertEquals(threads * each, sum(id));
         long stale = nodes[0].cacheStatistics().stale() + nodes[1].cacheStatistics().stale();
         assertTrue(stale > 0, "the other node's appends made cached states stale");
+    }
+
+    /** A seat on a course, decided on the course alone: every booking of the course shares one cache entry. */
+    record Book(String courseId, String studentId) implements Decision {
+        @Override
+        public List<State<?>> initialStates() {
+            return List.of(CourseState.initial(courseId));
+        }
+
+        @Override
+        public List<? extends Event> process(States states) {
+            CourseState course = states.get(CourseState.class);
+            if (course.full()) {
+                throw new CourseFull(courseId);
+            }
+            return List.of(new StudentSubscribed(courseId, studentId));
+        }
+    }
+
+    @Test
+    void fortyBookingsForTenSeatsThroughTwoCachesYieldExactlyTenSeats() throws Exception {
+        String c = fresh();
+        DecisionMaker[] nodes = {caching(store, tx), caching(store, tx)};
+        nodes[0].make(new DefineCourse(c, 10));
+        nodes[1].make(new Book(c, "warm")); // both caches hold the course before the race
+        nodes[0].make(new Book(c, "warm2"));
+        int racers = 40;
+        CyclicBarrier start = new CyclicBarrier(16);
+        AtomicInteger started = new AtomicInteger();
+        List<Future<DecisionResult>> results = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            DecisionMaker node = nodes[i % 2];
+            String student = "s" + i;
+            results.add(DecisionMakerTest.threads.submit(() -> {
+                if (started.incrementAndGet() <= 16) {
+                    start.await(10, TimeUnit.SECONDS);
+                }
+                return node.make(new Book(c, student));
+            }));
+        }
+        int winners = 0;
+        for (Future<DecisionResult> f : results) {
+            try {
+                f.get(60, TimeUnit.SECONDS);
+                winners++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof CourseFull, "only a full course rejects: " + e.getCause());
+            }
+        }
+        assertEquals(8, winners, "10 seats, 2 taken before the race");
+        assertEquals(10, count("course:" + c, "StudentSubscribed"), "the capacity holds, whatever the caches held");
+    }
+
+    @Test
+    void aRunTheTransactionsAnswerForAppendsNothingAndCachesNothing() {
+        String id = fresh();
+        Transactions answering = new Transactions() { // as the inbound engine's: a duplicate message is answered without the work
+            @Override
+            public <T> T inNewTransaction(Callable<T> work) {
+                return null;
+            }
+
+            @Override
+            public boolean active() {
+                return false;
+            }
+        };
+        DecisionMaker m = new DecisionMaker(store, answering, new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
+                .cachingStates(10);
+        DecisionResult r = m.make(new Increase(id, 1));
+        assertTrue(r.events().isEmpty());
+        assertEquals(0, m.cacheStatistics().entries());
+        assertEquals(0, sum(id));
     }
 
     @Test

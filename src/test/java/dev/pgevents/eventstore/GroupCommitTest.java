@@ -96,6 +96,50 @@ class GroupCommitTest {
     }
 
     @Test
+    void eachAppendOfABatchGetsItsOwnRowsPositionsAndTimeWhereOthersFail() throws Exception {
+        EventQuery race = EventQuery.tagged("race:mixed");
+        long seen = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+        List<Future<List<AppendedEvent>>> appends = new ArrayList<>();
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-mixed")));
+            awaitWaiters(1);
+            for (int t = 0; t < 12; t++) {
+                int thread = t;
+                // two events each; the conditional ones race (one wins), the others pass between them
+                List<NewEvent> events = List.of(NewEvent.of(new Race(thread % 2 == 0 ? "mixed" : "free", thread)),
+                        NewEvent.of(new Opened("mixed-" + thread)));
+                appends.add(threads.submit(() -> {
+                    try {
+                        return thread % 2 == 0 ? store.append(events, AppendCondition.failIfAnyAfter(race, seen)) : store.append(events);
+                    } catch (AppendConditionFailed conflict) {
+                        return List.of();
+                    }
+                }));
+            }
+            awaitQueued(12);
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        int stored = 0;
+        for (Future<List<AppendedEvent>> f : appends) {
+            List<AppendedEvent> out = f.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < out.size(); i++) {
+                AppendedEvent e = out.get(i);
+                assertEquals(e.position(), Sql.queryLong(plain, "SELECT position FROM es_event WHERE event_id = ?", e.eventId()),
+                        "the position handed back is the row's");
+                long micros = e.recordedAt().getEpochSecond() * 1_000_000 + e.recordedAt().getNano() / 1_000;
+                assertEquals(micros, Sql.queryLong(plain, "SELECT (extract(epoch FROM recorded_at) * 1000000)::bigint FROM es_event"
+                        + " WHERE event_id = ?", e.eventId()), "the time handed back is the row's");
+                if (i > 0) {
+                    assertTrue(e.position() > out.get(i - 1).position(), "an append's events in order");
+                }
+                stored++;
+            }
+        }
+        assertEquals(7 * 2, stored, "one conditional winner, six unconditional appends, two events each");
+    }
+
+    @Test
     void aFailingBatchRunsEachAppendAloneSoEachGetsItsOwnOutcome() throws Exception {
         UUID taken = store.append(List.of(NewEvent.of(new Opened("taken")))).get(0).eventId();
         Future<List<AppendedEvent>> duplicate;
