@@ -273,8 +273,9 @@ public final class EventStoreBenchmark {
                 histogram.append(' ').append(size).append(size == sizes.length - 1 ? "+" : "").append(':').append(sizes[size]);
             }
         }
-        batchSizes.add(String.format(Locale.ROOT, "batches of %-24s %2d threads: %d appends in %d batches, mean %.2f;"
-                + " batches by size:%s", f.name(), f.threads(), run.appends(), run.batches(), run.meanBatchSize(), histogram));
+        batchSizes.add(String.format(Locale.ROOT, "batches of %-24s %2d threads: %d appends in %d batches, mean %.2f,"
+                + " %d failed (their appends ran alone); batches by size:%s", f.name(), f.threads(), run.appends(), run.batches(),
+                run.meanBatchSize(), run.fallbacks(), histogram));
         return f;
     }
 

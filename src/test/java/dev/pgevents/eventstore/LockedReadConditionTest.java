@@ -101,6 +101,20 @@ class LockedReadConditionTest {
     }
 
     @Test
+    void aLockStepTurnsJitOffForItsTransactionOnly() throws Exception {
+        String a = account();
+        try (Connection c = transaction()) {
+            String serverDefault = Sql.queryStrings(c, "SHOW jit").get(0);
+            lockedRead(in(c), query(a), ReadOptions.defaults().locked());
+            // the statements after a lock step are planned with generic row estimates: a batch of
+            // checks passed jit_above_cost and compiled for 25 ms (docs/event-store.md, Plans)
+            assertEquals("off", Sql.queryStrings(c, "SHOW jit").get(0));
+            c.commit();
+            assertEquals(serverDefault, Sql.queryStrings(c, "SHOW jit").get(0), "transaction-local");
+        }
+    }
+
+    @Test
     void aMatchingWriterWaitsForTheTransactionThatReadLocked() throws Exception {
         String a = account();
         try (Connection c = transaction(); Connection writer = plain.getConnection()) {

@@ -282,7 +282,7 @@ final class GroupCommit {
                 conditional.add(i);
             }
         }
-        SqlBuilder first = new SqlBuilder().append("SELECT ");
+        SqlBuilder first = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
         keys.appendBoundedTo(first, lockTimeoutMillis);
         List<Inserted> inserted;
         if (conditional.isEmpty()) {

@@ -295,7 +295,7 @@ public final class JdbcEventStore implements EventStore {
             SqlBuilder sql = new SqlBuilder();
             boolean lockStatement = checked != null || lockTimeoutMillis > 0;
             if (lockStatement) {
-                sql.append("SELECT ");
+                sql.append(LockKeys.LOCK_STATEMENT);
                 if (lockTimeoutMillis > 0) {
                     keys.appendBoundedTo(sql, lockTimeoutMillis);
                 } else {
@@ -534,7 +534,7 @@ public final class JdbcEventStore implements EventStore {
                 // snapshot taken after the locks). Multi-statement results are buffered by the
                 // driver: LOCKED reads are meant for decision states, not for huge reads.
                 lockStep = new LockKeys().condition(stored);
-                sql.append("SELECT ");
+                sql.append(LockKeys.LOCK_STATEMENT);
                 lockStep.appendTo(sql, false, broadConditionLockTimeout.toMillis());
                 sql.append("; ");
             }
