@@ -101,9 +101,10 @@ public class CourseCatalog extends JpaReadModel {
         return Optional.ofNullable(em.find(CourseView.class, courseId)).map(CourseView::summary);
     }
 
-    @Transactional
+    // As find: a list (not a stream, whose cursor would outlive a call without a transaction).
+    @Transactional(TxType.SUPPORTS)
     public List<CourseSummary> all() {
         return em.createQuery("SELECT c FROM CourseView c ORDER BY c.courseId", CourseView.class)
-                .getResultStream().map(CourseView::summary).toList();
+                .getResultList().stream().map(CourseView::summary).toList();
     }
 }
