@@ -103,14 +103,22 @@ class LockedReadConditionTest {
     @Test
     void aLockStepTurnsJitOffForItsTransactionOnly() throws Exception {
         String a = account();
-        try (Connection c = transaction()) {
-            String serverDefault = Sql.queryStrings(c, "SHOW jit").get(0);
+        try (Connection c = plain.getConnection()) {
+            Sql.queryStrings(c, "SELECT set_config('jit', 'on', false)"); // the session's own setting, whatever the server's
+            c.setAutoCommit(false);
             lockedRead(in(c), query(a), ReadOptions.defaults().locked());
             // the statements after a lock step are planned with generic row estimates: a batch of
             // checks passed jit_above_cost and compiled for 25 ms (docs/event-store.md, Plans)
-            assertEquals("off", Sql.queryStrings(c, "SHOW jit").get(0));
+            assertEquals("off", Sql.queryStrings(c, "SHOW jit").get(0), "after a locked read");
             c.commit();
-            assertEquals(serverDefault, Sql.queryStrings(c, "SHOW jit").get(0), "transaction-local");
+            assertEquals("on", Sql.queryStrings(c, "SHOW jit").get(0), "transaction-local");
+            in(c).append(deposit(a), AppendCondition.failIfAnyAfter(query(a), Long.MAX_VALUE - 1));
+            assertEquals("off", Sql.queryStrings(c, "SHOW jit").get(0), "after a conditional append");
+            c.rollback();
+            c.setAutoCommit(true);
+            try (java.sql.Statement reset = c.createStatement()) {
+                reset.execute("RESET jit");
+            }
         }
     }
 

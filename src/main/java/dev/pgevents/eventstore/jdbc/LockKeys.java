@@ -32,7 +32,7 @@ final class LockKeys {
      * How a lock step that is a statement of its own begins (its keys follow). It turns
      * PostgreSQL's JIT off for the rest of the transaction (set_config, transaction-local): the
      * statements after it (a group commit's checks, a condition's insert, a locked read) are
-     * planned with a generic row estimate per tag, so a dozen checks pass jit_above_cost and were
+     * planned with a generic row estimate per tag, so fourteen checks pass jit_above_cost and were
      * compiled for 25 ms on every batch, for a few index probes (docs/event-store.md, Plans).
      */
     static final String LOCK_STATEMENT = "SELECT set_config('jit', 'off', true), ";
