@@ -8,18 +8,13 @@ import dev.pgevents.decision.courses.CourseDecisions.CourseFull;
 import dev.pgevents.decision.courses.CourseDecisions.DefineCourse;
 import dev.pgevents.decision.courses.CourseEvent.StudentSubscribed;
 import dev.pgevents.decision.courses.CourseState;
-import dev.pgevents.eventstore.AppendCondition;
-import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventStore;
 import dev.pgevents.eventstore.EventStream;
-import dev.pgevents.eventstore.EventTypeRegistry;
-import dev.pgevents.eventstore.NewEvent;
-import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
-import dev.pgevents.eventstore.StoredEvent;
+import dev.pgevents.testsupport.ForwardingEventStore;
 import dev.pgevents.transaction.Transactions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -329,28 +324,12 @@ class CachingDecisionMakerTest extends DecisionMakerTest {
     }
 
     /** Delegates, counting the reads and remembering where the last one started. */
-    static final class CountingReads implements EventStore {
-        final EventStore delegate;
+    static final class CountingReads extends ForwardingEventStore {
         final AtomicInteger reads = new AtomicInteger();
         final AtomicLong lastFrom = new AtomicLong();
 
         CountingReads(EventStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<AppendedEvent> append(List<NewEvent> events, AppendCondition condition) {
-            return delegate.append(events, condition);
-        }
-
-        @Override
-        public List<AppendedEvent> append(List<NewEvent> events) {
-            return delegate.append(events);
-        }
-
-        @Override
-        public List<AppendedEvent> appendRaw(List<RawEvent> events, AppendCondition condition) {
-            return delegate.appendRaw(events, condition);
+            super(delegate);
         }
 
         @Override
@@ -358,26 +337,6 @@ class CachingDecisionMakerTest extends DecisionMakerTest {
             reads.incrementAndGet();
             lastFrom.set(options.from());
             return delegate.read(query, options);
-        }
-
-        @Override
-        public EventStream<StoredEvent> readRaw(EventQuery query, ReadOptions options) {
-            return delegate.readRaw(query, options);
-        }
-
-        @Override
-        public long safePosition() {
-            return delegate.safePosition();
-        }
-
-        @Override
-        public long safePosition(EventQuery query) {
-            return delegate.safePosition(query);
-        }
-
-        @Override
-        public EventTypeRegistry registry() {
-            return delegate.registry();
         }
     }
 }

@@ -27,11 +27,11 @@ import dev.pgevents.eventstore.ReadOptions;
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.eventstore.UndecodableEventException;
 import dev.pgevents.eventstore.UnknownTypePolicy;
-import dev.pgevents.eventstore.StoredEvent;
 import dev.pgevents.eventstore.Tag;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.EventStoreFixture;
+import dev.pgevents.testsupport.ForwardingEventStore;
 import dev.pgevents.testsupport.PooledDataSource;
 import dev.pgevents.testsupport.Sql;
 import dev.pgevents.testsupport.TestTransactions;
@@ -335,13 +335,12 @@ class DecisionMakerTest {
     }
 
     /** Delegates, but the first {@code failures} conditional appends fail with a conflict. */
-    static final class FlakyStore implements EventStore {
-        final EventStore delegate;
+    static final class FlakyStore extends ForwardingEventStore {
         final AtomicInteger failuresLeft;
         final AtomicInteger appends = new AtomicInteger();
 
         FlakyStore(EventStore delegate, int failures) {
-            this.delegate = delegate;
+            super(delegate);
             this.failuresLeft = new AtomicInteger(failures);
         }
 
@@ -352,41 +351,6 @@ class DecisionMakerTest {
                 throw new AppendConditionFailed(condition);
             }
             return delegate.append(events, condition);
-        }
-
-        @Override
-        public List<AppendedEvent> append(List<NewEvent> events) {
-            return delegate.append(events);
-        }
-
-        @Override
-        public List<AppendedEvent> appendRaw(List<dev.pgevents.eventstore.RawEvent> events, AppendCondition condition) {
-            return delegate.appendRaw(events, condition);
-        }
-
-        @Override
-        public EventStream<RecordedEvent> read(EventQuery query, ReadOptions options) {
-            return delegate.read(query, options);
-        }
-
-        @Override
-        public EventStream<StoredEvent> readRaw(EventQuery query, ReadOptions options) {
-            return delegate.readRaw(query, options);
-        }
-
-        @Override
-        public long safePosition() {
-            return delegate.safePosition();
-        }
-
-        @Override
-        public long safePosition(EventQuery query) {
-            return delegate.safePosition(query);
-        }
-
-        @Override
-        public EventTypeRegistry registry() {
-            return delegate.registry();
         }
     }
 
