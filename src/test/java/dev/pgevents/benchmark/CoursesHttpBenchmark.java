@@ -17,8 +17,12 @@ import java.util.function.IntPredicate;
  * baseline) and selecting one row by primary key (queries' baseline). The baselines run before and
  * after the APIs; ratios are to their mean. Subscriptions are decisions over two states (the
  * course's and the student's events), a conditional append and a commit; each client works on
- * its own courses, students and carts. A first round (half as long per phase) warms the JIT up and
- * is not printed.
+ * its own courses, students and carts. A first round, not printed, warms the server's JIT up: its
+ * phases are half as long as the measured ones unless {@code -Dbench.warmup=<seconds per phase>}
+ * says otherwise (60-s warm-up phases left the ratios where 3-s ones put them: docs/benchmarks.md,
+ * "Where a command's CPU goes"). With {@code -Dbench.serverPid=<pid>} of a server on the same machine,
+ * each phase also prints (stderr) the server's CPU per request: its executor threads (requests and
+ * listener passes), its JIT compilers and the rest.
  *
  * <p>With {@code reads}, only the queries are measured, each between two select baselines (ratio to
  * their mean, so a machine whose speed drifts during the run moves the baseline with the query);
@@ -28,7 +32,7 @@ import java.util.function.IntPredicate;
  * cost the commands.
  *
  * <pre>
- * java -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads|commands]
+ * java [-Dbench.warmup=seconds] [-Dbench.serverPid=pid] -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads|commands]
  * </pre>
  */
 public final class CoursesHttpBenchmark {
@@ -40,6 +44,8 @@ public final class CoursesHttpBenchmark {
     /** At most this many rows, students and carts of each client are read by the queries. */
     private static final int QUERIED = 10;
     private static final int ITEMS_PER_CART = 3;
+    /** {@code -Dbench.serverPid}: the server's process on this machine, whose CPU per request each phase then prints. */
+    private static final Long SERVER_PID = Long.getLong("bench.serverPid");
 
     private final String base;
     private final Duration phase;
@@ -60,8 +66,9 @@ public final class CoursesHttpBenchmark {
         String base = args[0].endsWith("/") ? args[0] : args[0] + "/";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         String mode = args.length > 2 ? args[2] : "all";
+        int warmup = Integer.getInteger("bench.warmup", Math.max(2, seconds / 2));
         for (boolean print : new boolean[] {false, true}) {
-            CoursesHttpBenchmark round = new CoursesHttpBenchmark(base, Duration.ofSeconds(print ? seconds : Math.max(2, seconds / 2)), print);
+            CoursesHttpBenchmark round = new CoursesHttpBenchmark(base, Duration.ofSeconds(print ? seconds : Math.max(1, warmup)), print);
             switch (mode) {
                 case "reads" -> round.reads();
                 case "commands" -> round.commands();
@@ -226,8 +233,12 @@ public final class CoursesHttpBenchmark {
 
     private HttpLoad.Result load(String label, Request request, int status, HttpLoad.Result baseline) throws Exception {
         long start = System.currentTimeMillis();
+        ServerCpu before = SERVER_PID == null ? null : ServerCpu.of(SERVER_PID);
         HttpLoad.Result r = HttpLoad.run(CLIENTS, phase, PER_CLIENT, requests(request, s -> s == status));
         if (print) {
+            if (before != null) {
+                System.err.printf("phase %s: %s%n", label, ServerCpu.of(SERVER_PID).perRequestSince(before, r.sortedNanos().length));
+            }
             // For a profile of the server: which samples belong to which phase.
             System.err.printf("phase %s: %d-%d epoch ms%n", label, start, System.currentTimeMillis());
             System.out.printf("%-34s %8.0f %9.2f %9.2f %10s%n", label, r.perSecond(), r.percentileMillis(0.5),
