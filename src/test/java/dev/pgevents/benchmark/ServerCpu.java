@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * CPU time of a server process on this machine, by thread group, from /proc (Linux): the request
- * and listener threads (Liberty's "Default Executor"), the JIT compilers, and the rest. A benchmark
+ * and listener threads (Liberty's "Default Executor"), the JIT compilers (HotSpot's thread names;
+ * OpenJ9's would count as the rest), and the rest. A benchmark
  * takes a snapshot before and after a phase and divides the difference by the requests served,
  * so a command's cost is seen on the server itself and not only as a ratio of throughputs.
  */
@@ -35,7 +36,7 @@ record ServerCpu(long total, Map<Long, Thread> threads) {
                 }
             });
             return new ServerCpu(ticks(process), threads);
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             throw new IllegalStateException("cannot read the CPU time of process " + pid + " in /proc: " + e, e);
         }
     }
