@@ -16,8 +16,9 @@ import java.util.Optional;
  * returns them, with the position of each row's last event, for {@link CourseListChanges} and
  * {@link CourseRowChanges}. Courses are never deleted, so it reports no deletes. Each read is one
  * statement: it joins a caller's transaction but opens none of its own (a JTA transaction around
- * a select costs a commit round trip: docs/benchmarks.md, "Read-model GETs without a transaction of their own"), and its results are
- * lists, not streams (a stream of a transaction-scoped EntityManager needs a transaction).
+ * a select costs a commit round trip: docs/benchmarks.md, "Read-model GETs without a transaction
+ * of their own"), and its results are lists, not streams (a stream of a transaction-scoped
+ * EntityManager needs a transaction).
  */
 @ApplicationScoped
 public class CourseChanges implements ReadModelFeed<CourseSummary> {

@@ -19,10 +19,11 @@ import java.util.function.IntPredicate;
  * course's and the student's events), a conditional append and a commit; each client works on
  * its own courses, students and carts. A first round, not printed, warms the server's JIT up: its
  * phases are half as long as the measured ones (2 s at least) unless
- * {@code -Dbench.warmup=<seconds per phase>} (1 at least) says otherwise (60-s warm-up phases left the ratios where 3-s ones put them: docs/benchmarks.md,
- * "Where a command's CPU goes"). With {@code -Dbench.serverPid=<pid>} of a server on the same machine,
- * each phase also prints (stderr) the server's CPU per request: its executor threads (requests and
- * listener passes), its JIT compilers and the rest.
+ * {@code -Dbench.warmup=<seconds per phase>} (1 at least) says otherwise: 60-s warm-up phases left
+ * the ratios where 3-s ones put them (docs/benchmarks.md, "Where a command's CPU goes"). With
+ * {@code -Dbench.serverPid=<pid>} of a server on the same machine, each phase also prints (stderr)
+ * the server's CPU per request: its executor threads (requests and listener passes), its JIT
+ * compilers and the rest.
  *
  * <p>With {@code reads}, only the queries are measured, each between two select baselines (ratio to
  * their mean, so a machine whose speed drifts during the run moves the baseline with the query);

@@ -10,14 +10,14 @@ import java.util.stream.Stream;
 /**
  * CPU time of a server process on this machine, by thread group, from /proc (Linux): the request
  * and listener threads (Liberty's "Default Executor"), the JIT compilers (HotSpot's thread names;
- * OpenJ9's would count as the rest), and the rest. A benchmark
- * takes a snapshot before and after a phase and divides the difference by the requests served,
- * so a command's cost is seen on the server itself and not only as a ratio of throughputs.
+ * OpenJ9's would count as the rest), and the rest. A benchmark takes a snapshot before and after a
+ * phase and divides the difference by the requests served, so a command's cost is seen on the
+ * server itself and not only as a ratio of throughputs.
  */
-record ServerCpu(long total, Map<Long, Thread> threads) {
+record ServerCpu(long total, Map<Long, ThreadTime> threads) {
 
     /** One thread's group and CPU ticks. */
-    record Thread(String group, long ticks) {
+    record ThreadTime(String group, long ticks) {
     }
 
     /** Linux's USER_HZ: clock ticks per second in /proc/.../stat. */
@@ -25,12 +25,12 @@ record ServerCpu(long total, Map<Long, Thread> threads) {
 
     static ServerCpu of(long pid) {
         Path process = Path.of("/proc", Long.toString(pid));
-        Map<Long, Thread> threads = new TreeMap<>();
+        Map<Long, ThreadTime> threads = new TreeMap<>();
         try (Stream<Path> tasks = Files.list(process.resolve("task"))) {
             tasks.forEach(task -> {
                 try {
                     threads.put(Long.parseLong(task.getFileName().toString()),
-                            new Thread(group(Files.readString(task.resolve("comm")).strip()), ticks(task)));
+                            new ThreadTime(group(Files.readString(task.resolve("comm")).strip()), ticks(task)));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between the listing and the read: the process total still has its time
                 }
@@ -68,8 +68,8 @@ record ServerCpu(long total, Map<Long, Thread> threads) {
     String perRequestSince(ServerCpu before, long requests) {
         long executor = 0;
         long jit = 0;
-        for (Map.Entry<Long, Thread> t : threads.entrySet()) {
-            Thread earlier = before.threads.get(t.getKey());
+        for (Map.Entry<Long, ThreadTime> t : threads.entrySet()) {
+            ThreadTime earlier = before.threads.get(t.getKey());
             long spent = t.getValue().ticks() - (earlier == null ? 0 : earlier.ticks());
             switch (t.getValue().group()) {
                 case "executor" -> executor += spent;
