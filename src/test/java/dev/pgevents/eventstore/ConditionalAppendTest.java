@@ -11,6 +11,7 @@ import dev.pgevents.eventstore.TestEvents.Deposited;
 import dev.pgevents.eventstore.TestEvents.Opened;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.testsupport.AdvisoryLocks;
+import dev.pgevents.testsupport.AnswerLosingDataSource;
 import dev.pgevents.testsupport.Appends;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.PooledDataSource;
@@ -73,6 +74,19 @@ class ConditionalAppendTest {
 
     static List<NewEvent> one(Event e) {
         return List.of(NewEvent.of(e));
+    }
+
+    @Test
+    void anAppendWhoseAnswerIsLostAfterItRanIsAnUnknownOutcome() {
+        // outside any transaction an append is one round trip in autocommit: it commits at the Sync
+        EventStore losing = store(AnswerLosingDataSource.losingOnce(pool, sql -> sql.contains("INSERT INTO es_event")));
+        EventQuery own = EventQuery.tagged("account:answer-lost");
+        EventStoreAccessException e = assertThrows(EventStoreAccessException.class,
+                () -> losing.append(List.of(NewEvent.of(new Opened("answer-lost"))), AppendCondition.failIfAnyAfter(own, 0)));
+        assertTrue(e.getMessage().contains("unknown"), e.getMessage());
+        assertFalse(e.isTransient(), "a decision must not retry it");
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:answer-lost']"),
+                "it ran and committed");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.pgevents.eventstore.TestEvents.Race;
 import dev.pgevents.eventstore.jdbc.AppendProtocol;
 import dev.pgevents.eventstore.jdbc.GroupCommitStatistics;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
+import dev.pgevents.testsupport.AnswerLosingDataSource;
 import dev.pgevents.testsupport.PooledDataSource;
 import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.Sql;
@@ -93,6 +94,44 @@ class GroupCommitTest {
         GroupCommitStatistics batch = store.groupCommitStatistics().orElseThrow().since(before);
         assertEquals(2, batch.batches(), "the leader alone, then the 15 queued behind it together");
         assertEquals(1, batch.batchesOfSize()[15]);
+    }
+
+    @Test
+    void anAppendThatFailsItsCheckDoesNotFailTheLaterOnesOfItsBatch() throws Exception {
+        EventQuery race = EventQuery.tagged("race:chain");
+        long stale = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+        store.append(List.of(NewEvent.of(new Race("chain", 0))));
+        long seen = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+        List<Future<Boolean>> racers = new ArrayList<>();
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-chain")));
+            awaitWaiters(1);
+            // in queue order: a stale one (fails its check), then two that read everything (the first wins)
+            long[] after = {stale, seen, seen};
+            for (int t = 0; t < after.length; t++) {
+                int thread = t;
+                racers.add(threads.submit(() -> {
+                    try {
+                        store.append(List.of(NewEvent.of(new Race("chain", thread + 1))), AppendCondition.failIfAnyAfter(race, after[thread]));
+                        return true;
+                    } catch (AppendConditionFailed conflict) {
+                        return false;
+                    }
+                }));
+                awaitQueued(t + 1);
+            }
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        List<Boolean> outcomes = new ArrayList<>();
+        for (Future<Boolean> f : racers) {
+            outcomes.add(f.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(false, true, false), outcomes,
+                "the stale append's events are not stored, so they fail no one; the second one's events fail the third");
+        assertEquals(2, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['race:chain']"));
+        assertEquals(1, store.groupCommitStatistics().orElseThrow().since(before).batchesOfSize()[3], "the three in one batch");
     }
 
     @Test
@@ -194,40 +233,33 @@ class GroupCommitTest {
     }
 
     @Test
-    void aFailedCommitIsAnUnknownOutcomeAndNeverRerun() {
-        AtomicBoolean failCommit = new AtomicBoolean(true);
-        DataSource failingOnce = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, pool, args);
-                    if (!method.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    Connection real = (Connection) result;
-                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                            (p, m, a) -> {
-                                if (m.getName().equals("commit") && failCommit.compareAndSet(true, false)) {
-                                    real.close(); // the connection drops while committing
-                                    throw new java.sql.SQLException("connection lost while committing", "08006");
-                                }
-                                return invoke(m, real, a);
-                            });
-                });
-        JdbcEventStore failing = new JdbcEventStore(failingOnce, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
-        EventStoreAccessException e = org.junit.jupiter.api.Assertions.assertThrows(EventStoreAccessException.class,
-                () -> failing.append(List.of(NewEvent.of(new Opened("unknown-outcome")))));
-        assertTrue(e.getMessage().contains("unknown"), e.getMessage());
-        assertTrue(!e.isTransient(), "a decision must not retry it");
-        assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:unknown-outcome']"),
-                "not rerun alone: the lost commit was rolled back by the server, and nothing stored it again");
-        assertEquals(0, failing.groupCommitStatistics().orElseThrow().fallbacks());
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
+    void aConnectionLostAfterTheBatchRanIsAnUnknownOutcomeAndNeverRerun() throws Exception {
+        // a batch of two or more: its statement has the pass flags' CTEs
+        DataSource losingOnce = AnswerLosingDataSource.losingOnce(pool, sql -> sql.contains("WITH p0"));
+        JdbcEventStore losing = new JdbcEventStore(losingOnce, TestEvents.registry(), new JsonbEventSerializer())
+                .withGroupCommit(100, Duration.ofSeconds(30));
+        List<Future<List<AppendedEvent>>> batched = new ArrayList<>();
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> losing.append(List.of(NewEvent.of(new Opened("lost-leader")))));
+            awaitWaiters(1);
+            for (int t = 0; t < 3; t++) {
+                int thread = t;
+                batched.add(threads.submit(() -> losing.append(List.of(NewEvent.of(new Opened("lost-" + thread))))));
+                awaitUntil("appends queued: " + (t + 1), () -> losing.groupCommitStatistics().orElseThrow().waiting() == thread + 1);
+            }
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
         }
+        for (int t = 0; t < 3; t++) {
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    batched.get(t)::get);
+            EventStoreAccessException e = assertInstanceOf(EventStoreAccessException.class, failed.getCause());
+            assertTrue(e.getMessage().contains("unknown"), e.getMessage());
+            assertTrue(!e.isTransient(), "a decision must not retry it");
+            assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:lost-" + t + "']"),
+                    "stored once: the batch committed, and nothing ran it again");
+        }
+        assertEquals(0, losing.groupCommitStatistics().orElseThrow().fallbacks());
     }
 
     @Test

@@ -8,9 +8,17 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
@@ -20,26 +28,25 @@ import javax.sql.DataSource;
 
 /**
  * Group commit: concurrent appends share one transaction and one commit. The first caller that
- * finds no batch running leads: it takes every queued append (up to the batch limit) and runs
- * them in one transaction:
+ * finds no batch running leads: it takes every queued append (up to the batch limits) and runs
+ * them in one round trip, in autocommit: two statements before one Sync, which PostgreSQL runs
+ * as one implicit transaction and commits at the Sync:
  * <ol>
  *   <li>the lock step of all of them (their writer keys shared, their condition keys exclusive,
  *       in the store's sorted order, so batches cannot deadlock with each other), and the
- *       watermark mark once, before any position is drawn; in the same round trip, each
- *       condition's check against the stored events;</li>
- *   <li>in queue order, an append passes when its check passed and no earlier passing append of
- *       the batch has an event its condition matches (those events are "after" any position it
- *       read); the rows of the passing appends go in one insert, in order;</li>
- *   <li>the commit.</li>
+ *       watermark mark once, before any position is drawn;</li>
+ *   <li>one insert of every append's rows, in order, each row kept only when its append passes:
+ *       its check finds no stored event, and no earlier passing append of the batch has an event
+ *       its condition matches (those events are "after" any position it read).</li>
  * </ol>
- * An append that does not pass inserts nothing and gets "condition failed"; the others commit. When
- * the batch fails before its commit was sent (a duplicate event id, a lock wait beyond the lock
- * timeout, a deadlock, no connection), it is rolled back and each of its appends runs alone on
- * its caller's thread, as without group commit, so each gets its own outcome and one slow lock or
- * pool wait holds up the queue for the lock timeout at most. A batch of one runs the single
- * append's statements, its lock waits bounded the same way. When the commit itself fails, whether
- * it committed is unknown: every append of the batch gets an error saying so, never a rerun
- * (which could apply it twice).
+ * An append whose check fails inserts nothing and gets "condition failed"; the others commit.
+ * When PostgreSQL refuses a statement (a duplicate event id, a lock wait beyond the lock timeout,
+ * a deadlock), the whole transaction is rolled back and each of its appends runs alone on its
+ * caller's thread, as without group commit, so each gets its own outcome and one slow lock holds
+ * up the queue for the lock timeout at most; so too when the statements could not be sent (no
+ * connection). When anything else fails once they were sent (a lost connection, a terminated
+ * backend), whether the batch committed is unknown: every append of it gets an error saying so,
+ * never a rerun (which could apply it twice).
  * Followers wait for their outcome, or to lead the next batch; one batch runs at a time. Only for
  * callers without a transaction of their own: the leader's connection is not theirs.
  */
@@ -67,11 +74,11 @@ final class GroupCommit {
         }
     }
 
-    /** The commit was sent and failed: whether the batch committed is unknown. */
+    /** The batch was sent and its answer lost: whether it committed is unknown. */
     private static final class OutcomeUnknown extends Exception {
         private static final long serialVersionUID = 1L;
 
-        OutcomeUnknown(SQLException cause) {
+        OutcomeUnknown(Exception cause) {
             super(cause);
         }
     }
@@ -187,18 +194,23 @@ final class GroupCommit {
         return new GroupCommitStatistics(batches.get(), appends.get(), counts, fallbacks.get(), waiting);
     }
 
-    /** The queue's head, then more while the limits allow. Caller holds the monitor. */
+    /**
+     * The queue's head, then more while the limits allow, up to an append with an event id already
+     * in the batch (a client's retry: it waits for the next batch, which tells it that the id
+     * exists, as the stored events are told apart by id). Caller holds the monitor.
+     */
     private List<Waiting> take() {
         List<Waiting> batch = new ArrayList<>();
-        int events = 0;
+        Set<UUID> ids = new HashSet<>();
         int keys = 0;
         while (!queue.isEmpty() && batch.size() < maxBatch) {
             Waiting next = queue.peek();
-            if (!batch.isEmpty() && (events + next.append.rows().size() > MAX_EVENTS_PER_BATCH
-                    || keys + next.append.keys().size() > MAX_KEYS_PER_BATCH)) {
+            if (!batch.isEmpty() && (ids.size() + next.append.rows().size() > MAX_EVENTS_PER_BATCH
+                    || keys + next.append.keys().size() > MAX_KEYS_PER_BATCH
+                    || next.append.rows().stream().anyMatch(r -> ids.contains(r.eventId())))) {
                 break;
             }
-            events += next.append.rows().size();
+            next.append.rows().forEach(r -> ids.add(r.eventId()));
             keys += next.append.keys().size();
             batch.add(queue.poll());
         }
@@ -215,172 +227,169 @@ final class GroupCommit {
                 batch.get(i).inserted = inserted.get(i);
             }
         } catch (OutcomeUnknown e) {
-            SQLException cause = (SQLException) e.getCause();
-            EventStoreAccessException unknown = EventStoreAccessException.explained("the commit of a shared append transaction ("
-                    + batch.size() + " appends) failed, so whether this append was stored is unknown: read its events to find"
-                    + " out before appending again (" + cause.getMessage() + ")", cause);
+            Exception cause = (Exception) e.getCause();
+            String message = "the connection failed while a shared append transaction (" + batch.size() + " appends) ran,"
+                    + " so whether this append was stored is unknown: read its events to find out before appending again ("
+                    + cause.getMessage() + ")";
+            EventStoreAccessException unknown = EventStoreAccessException.explained(message,
+                    cause instanceof SQLException sql ? sql : new SQLException(message, null, cause));
             batch.forEach(w -> w.failure = unknown);
         } catch (SQLException | RuntimeException e) {
             fallbacks.incrementAndGet();
-            LOG.log(Level.FINE, "a batch of {0} appends failed before its commit ({1}); each runs alone",
+            LOG.log(Level.FINE, "a batch of {0} appends was not stored ({1}); each runs alone",
                     new Object[] {batch.size(), e});
             batch.forEach(w -> w.alone = true);
         }
     }
 
     /**
-     * The batch in one transaction: what each append inserted, or null where its condition failed.
-     * Round trips: the lock step with the conditions' checks against the stored events; then the
-     * insert of every passing append's rows in one statement (an append also fails when an
-     * earlier passing append of the batch has an event its condition matches); then the commit.
-     * Without conditions, the lock step and the insert share the first round trip.
+     * The batch in one round trip (see the class comment): what each append inserted, or null
+     * where its condition failed. Nothing is stored when it fails before the statements are sent
+     * (no connection, a bind error) or when PostgreSQL refuses one of them: then it throws that
+     * exception. Once they were sent, anything else leaves the outcome unknown.
      */
     private List<Inserted> together(List<Waiting> batch) throws SQLException, OutcomeUnknown {
+        boolean customPlans = batch.stream().anyMatch(w -> w.append.customPlans());
+        SqlBuilder sql = batch.size() == 1 ? batch.get(0).append.boundedStatements(lockTimeoutMillis) : statements(batch);
         Connection c = dataSource.getConnection();
-        boolean commitSent = false;
+        PreparedStatement ps = null;
         try {
-            c.setAutoCommit(false);
-            List<Inserted> inserted = batch.size() == 1
-                    ? java.util.Collections.singletonList(batch.get(0).append.run(c, lockTimeoutMillis))
-                    : inserted(c, batch);
-            commitSent = true;
-            c.commit();
-            return inserted;
-        } catch (SQLException e) {
-            if (commitSent) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true); // the Sync commits: no BEGIN, no COMMIT round trip
+            }
+            ps = c.prepareStatement(sql.sql());
+            if (customPlans) {
+                JdbcEventStore.customPlans(ps);
+            }
+            sql.bind(c, ps);
+            try {
+                ps.execute(); // first result: the lock step's row
+            } catch (SQLException e) {
+                if (refusedByServer(e)) {
+                    throw e;
+                }
                 throw new OutcomeUnknown(e);
             }
-            rollbackQuietly(c);
-            throw e;
-        } catch (RuntimeException e) {
-            rollbackQuietly(c);
-            throw e;
+            try { // committed
+                if (!ps.getMoreResults()) {
+                    throw new SQLException("the statement after the lock step returned no result set");
+                }
+                try (ResultSet rs = ps.getResultSet()) {
+                    return outcomes(batch, rs);
+                }
+            } catch (SQLException | RuntimeException e) {
+                throw new OutcomeUnknown(e);
+            }
         } finally {
-            try {
-                c.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the outcome is decided; the pool checks the connection
-            }
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // as above
-            }
-        }
-    }
-
-    /** The statements of a batch of two or more, in the caller's transaction. */
-    private List<Inserted> inserted(Connection c, List<Waiting> batch) throws SQLException {
-        LockKeys keys = new LockKeys();
-        boolean customPlans = false;
-        List<Integer> conditional = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            PendingAppend a = batch.get(i).append;
-            keys.add(a.keys());
-            customPlans |= a.customPlans();
-            if (a.checked() != null) {
-                conditional.add(i);
-            }
-        }
-        SqlBuilder first = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
-        keys.appendBoundedTo(first, lockTimeoutMillis);
-        List<Inserted> inserted;
-        if (conditional.isEmpty()) {
-            first.append("; ");
-            inserted = insert(c, first, true, batch, allPass(batch.size()));
-        } else {
-            first.append("; SELECT ");
-            for (int k = 0; k < conditional.size(); k++) {
-                first.append(k == 0 ? "" : ", ");
-                batch.get(conditional.get(k)).append.check(first);
-            }
-            boolean[] passes = allPass(batch.size());
-            try (PreparedStatement ps = c.prepareStatement(first.sql())) {
-                if (customPlans) {
-                    JdbcEventStore.customPlans(ps);
-                }
-                first.bind(c, ps);
-                try (ResultSet rs = JdbcEventStore.secondResult(ps)) {
-                    rs.next();
-                    for (int k = 0; k < conditional.size(); k++) {
-                        passes[conditional.get(k)] = rs.getBoolean(k + 1);
-                    }
-                }
-            }
-            List<RawEvent> passed = new ArrayList<>();
-            for (int i = 0; i < batch.size(); i++) {
-                PendingAppend a = batch.get(i).append;
-                passes[i] &= !a.conflictsWith(passed);
-                if (passes[i]) {
-                    passed.addAll(a.rows());
-                }
-            }
-            inserted = passed.isEmpty() ? noneInserted(batch.size())
-                    : insert(c, new SqlBuilder(), false, batch, passes);
-        }
-        return inserted;
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the original exception matters
+            closeQuietly(ps);
+            closeQuietly(c);
         }
     }
 
     /**
-     * Inserts the rows of the passing appends in one statement, in batch order.
-     *
-     * @param sql        what precedes the insert in the same round trip (the lock step), or nothing
-     * @param afterLocks the insert's result is the second one
+     * Whether PostgreSQL refused a statement of the batch, so that its implicit transaction rolled
+     * back: the classes of SQLSTATE it raises while a statement runs, before any commit (data,
+     * integrity, transaction rollback, syntax or access, program limits, object state such as a
+     * lock timeout, a cancelled statement, PL/pgSQL and the store's own PE codes). Any other
+     * (a lost connection, a terminated backend, the driver's own errors, none) may follow the
+     * commit.
      */
-    private static List<Inserted> insert(Connection c, SqlBuilder sql, boolean afterLocks, List<Waiting> batch,
-                                         boolean[] passes) throws SQLException {
+    static boolean refusedByServer(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null || state.length() != 5) {
+            return false;
+        }
+        return switch (state.substring(0, 2)) {
+            case "22", "23", "42", "54", "55", "P0", "PE" -> true;
+            case "40" -> !state.equals("40003"); // statement completion unknown
+            case "57" -> state.equals("57014");
+            default -> false;
+        };
+    }
+
+    /**
+     * A batch of two or more: the lock step, then one insert of all rows, each row kept when its
+     * append passes. Append j's pass flag is a one-row CTE, p_j, evaluated once: its check finds
+     * no stored event, AND NOT p_i for each earlier append i of the batch with an event its
+     * condition matches. The insert's rows are the second result.
+     */
+    private SqlBuilder statements(List<Waiting> batch) {
+        LockKeys keys = new LockKeys();
         List<RawEvent> rows = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            if (passes[i]) {
-                rows.addAll(batch.get(i).append.rows());
+        List<Integer> owners = new ArrayList<>();
+        for (int j = 0; j < batch.size(); j++) {
+            PendingAppend a = batch.get(j).append;
+            keys.add(a.keys());
+            rows.addAll(a.rows());
+            for (int r = 0; r < a.rows().size(); r++) {
+                owners.add(j + 1);
             }
         }
+        SqlBuilder sql = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
+        keys.appendBoundedTo(sql, lockTimeoutMillis);
+        sql.append("; WITH ");
+        for (int j = 0; j < batch.size(); j++) {
+            PendingAppend a = batch.get(j).append;
+            sql.append((j == 0 ? "" : ", ") + "p" + j + " AS (SELECT ");
+            if (a.checked() == null) {
+                sql.append("true");
+            } else {
+                a.check(sql);
+            }
+            for (int i = 0; i < j; i++) {
+                if (a.conflictsWith(batch.get(i).append.rows())) {
+                    sql.append(" AND NOT (SELECT p FROM p" + i + ")");
+                }
+            }
+            sql.append(" AS p)");
+        }
+        sql.append(" ");
         JdbcEventStore.appendInsert(sql, rows);
-        sql.append(JdbcEventStore.RETURNING);
-        Inserted all;
-        try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-            sql.bind(c, ps);
-            try (ResultSet rs = afterLocks ? JdbcEventStore.secondResult(ps) : ps.executeQuery()) {
-                all = JdbcEventStore.inserted(rs, rows);
-            }
+        sql.append(" WHERE (ARRAY[");
+        for (int j = 0; j < batch.size(); j++) {
+            sql.append((j == 0 ? "" : ", ") + "(SELECT p FROM p" + j + ")");
         }
-        if (all == null) {
-            throw new IllegalStateException("inserted none of " + rows.size() + " events");
+        sql.append("])[(?::int4[])[e.ord]]").arrayParam("int4", owners.toArray(Integer[]::new));
+        return sql.append(JdbcEventStore.RETURNING);
+    }
+
+    /** Each append's positions from the insert's rows (all of its rows or none), or null. */
+    private static List<Inserted> outcomes(List<Waiting> batch, ResultSet rs) throws SQLException {
+        Map<UUID, Long> positions = new HashMap<>();
+        Instant recordedAt = null;
+        while (rs.next()) {
+            positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
+            recordedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
         }
         List<Inserted> out = new ArrayList<>(batch.size());
-        int next = 0;
-        for (int i = 0; i < batch.size(); i++) {
-            if (passes[i]) {
-                int n = batch.get(i).append.rows().size();
-                out.add(new Inserted(all.positions().subList(next, next + n), all.recordedAt()));
-                next += n;
-            } else {
+        for (Waiting w : batch) {
+            List<Long> own = new ArrayList<>(w.append.rows().size());
+            for (RawEvent r : w.append.rows()) {
+                Long position = positions.get(r.eventId());
+                if (position != null) {
+                    own.add(position);
+                }
+            }
+            if (own.isEmpty()) {
                 out.add(null);
+            } else if (own.size() == w.append.rows().size()) {
+                out.add(new Inserted(own, recordedAt));
+            } else {
+                throw new IllegalStateException("a shared insert stored " + own.size() + " of an append's "
+                        + w.append.rows().size() + " events");
             }
         }
         return out;
     }
 
-    private static boolean[] allPass(int n) {
-        boolean[] passes = new boolean[n];
-        java.util.Arrays.fill(passes, true);
-        return passes;
-    }
-
-    private static List<Inserted> noneInserted(int n) {
-        List<Inserted> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(null);
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
         }
-        return out;
+        try {
+            resource.close();
+        } catch (Exception ignored) {
+            // the outcome is decided; the pool checks the connection
+        }
     }
-
 }

@@ -40,7 +40,9 @@ import javax.sql.DataSource;
  * The PostgreSQL event store on plain JDBC. See docs/event-store.md for the locking protocol and
  * its proof. Each operation takes a connection from the data source and closes it; when that
  * connection is in a transaction (JTA, or a test helper binding one connection to the thread) the
- * operation joins it, otherwise it runs in a local transaction of its own.
+ * operation joins it. Otherwise a read runs in a local transaction of its own, and an append in
+ * autocommit: its statements go in one round trip, which PostgreSQL runs as one implicit
+ * transaction.
  */
 public final class JdbcEventStore implements EventStore {
 
@@ -87,7 +89,8 @@ public final class JdbcEventStore implements EventStore {
      *                            then the store never touches auto-commit, commit or rollback (a
      *                            JTA connection handle may report auto-commit true and refuses
      *                            the change); otherwise an auto-commit connection gets a local
-     *                            transaction of its own per operation
+     *                            transaction of its own per read, and an append runs as one
+     *                            implicit transaction
      */
     public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer,
                           int fetchSize, BooleanSupplier inGlobalTransaction) {
@@ -129,7 +132,7 @@ public final class JdbcEventStore implements EventStore {
         this.fetchSize = settings.fetchSize;
         this.inGlobalTransaction = settings.inGlobalTransaction;
         this.broadConditionLockTimeout = settings.broadConditionLockTimeout;
-        this.groupCommit = new GroupCommit(dataSource, maxBatch, lockTimeout, a -> inTransaction(a::runAlone, "append", a.keys()));
+        this.groupCommit = new GroupCommit(dataSource, maxBatch, lockTimeout, a -> inOneRoundTrip(a::runAlone, "append", a.keys()));
     }
 
     /**
@@ -227,7 +230,7 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * Appends the rows in one transaction and one round trip: the locks (shared writer keys of
+     * Appends the rows in one transaction and one round trip (see {@link #inOneRoundTrip}): the locks (shared writer keys of
      * every event, exclusive keys of the condition, the watermark mark), then the insert. With a
      * condition, the locks are a statement of their own, so the insert (and its check) gets a
      * snapshot taken AFTER the locks were granted. An insert without a condition takes them in an
@@ -239,7 +242,7 @@ public final class JdbcEventStore implements EventStore {
         PendingAppend append = pending(rows, condition);
         Inserted inserted = groupCommit != null && !inGlobalTransaction.getAsBoolean()
                 ? groupCommit.append(append)
-                : inTransaction(append::runAlone, "append", append.keys());
+                : inOneRoundTrip(append::runAlone, "append", append.keys());
         if (inserted == null) {
             throw new AppendConditionFailed(condition);
         }
@@ -282,29 +285,30 @@ public final class JdbcEventStore implements EventStore {
             return checked != null && !genericCheck();
         }
 
-        /** In the caller's transaction (or a local one): what it inserted, or null when the condition failed. */
+        /** In the caller's transaction, or as one implicit transaction in autocommit: what it inserted, or null when the condition failed. */
         Inserted runAlone(Connection c) throws SQLException {
-            return run(c, 0);
-        }
-
-        /**
-         * As {@link #runAlone}, every lock wait bounded by {@code lockTimeoutMillis} when positive
-         * (a group commit's leader must not wait long: others queue behind it).
-         */
-        Inserted run(Connection c, long lockTimeoutMillis) throws SQLException {
             SqlBuilder sql = new SqlBuilder();
-            boolean lockStatement = checked != null || lockTimeoutMillis > 0;
+            boolean lockStatement = checked != null;
             if (lockStatement) {
                 sql.append(LockKeys.LOCK_STATEMENT);
-                if (lockTimeoutMillis > 0) {
-                    keys.appendBoundedTo(sql, lockTimeoutMillis);
-                } else {
-                    keys.appendTo(sql, true, broadLockTimeoutMillis);
-                }
+                keys.appendTo(sql, true, broadLockTimeoutMillis);
                 sql.append("; ");
             }
             insertStatement(sql, !lockStatement);
             return execute(c, sql, lockStatement, customPlans(), rows);
+        }
+
+        /**
+         * A group commit's batch of this append alone: the lock step, every wait bounded by
+         * {@code lockTimeoutMillis} (others queue behind it), then the insert, whose rows are the
+         * second result.
+         */
+        SqlBuilder boundedStatements(long lockTimeoutMillis) {
+            SqlBuilder sql = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
+            keys.appendBoundedTo(sql, lockTimeoutMillis);
+            sql.append("; ");
+            insertStatement(sql, false);
+            return sql;
         }
 
         /**
@@ -383,7 +387,13 @@ public final class JdbcEventStore implements EventStore {
                 .arrayParam("text", payloads).arrayParam("text", metadata);
     }
 
-    /** What an insert returns: {@link #inserted(ResultSet, List)} reads it. */
+    /**
+     * What an insert returns: {@link #inserted(ResultSet, List)} reads it. Fixed-length columns
+     * only: the driver sends a Sync before a server-prepared statement whose result rows have no
+     * size bound (its receive-buffer deadlock guard), which would end the implicit transaction of
+     * an autocommit append between its lock step and its insert (the insert then fails: the
+     * protocol marker is gone with the first transaction).
+     */
     static final String RETURNING = " RETURNING position, event_id, recorded_at";
 
     /**
@@ -658,34 +668,26 @@ public final class JdbcEventStore implements EventStore {
         T run(Connection c) throws SQLException;
     }
 
-    /** @param lockStep the keys the work locks, to explain a lock timeout */
-    private <T> T inTransaction(SqlWork<T> work, String what, LockKeys lockStep) {
+    /**
+     * Runs work whose statements go in one round trip on a connection of the data source: in the
+     * caller's transaction when there is one; else in autocommit, where PostgreSQL runs the
+     * statements sent before one Sync as one implicit transaction and commits it at the Sync (no
+     * BEGIN, no COMMIT round trip). In autocommit, only an error PostgreSQL raises before the
+     * commit ({@link GroupCommit#refusedByServer}) says nothing was stored; any other failure of
+     * the round trip (a lost connection) may follow the commit, and says the outcome is unknown.
+     *
+     * @param lockStep the keys the work locks, to explain a lock timeout
+     */
+    private <T> T inOneRoundTrip(SqlWork<T> work, String what, LockKeys lockStep) {
+        boolean implicitTransaction = false;
         try (Connection c = dataSource.getConnection()) {
-            boolean local = needsLocalTransaction(c);
-            if (local) {
-                c.setAutoCommit(false);
-            }
-            boolean done = false;
-            try {
-                T result = work.run(c);
-                if (local) {
-                    c.commit();
-                }
-                done = true;
-                return result;
-            } finally {
-                if (local) {
-                    if (!done) {
-                        try {
-                            c.rollback();
-                        } catch (SQLException ignored) {
-                            // the original exception matters
-                        }
-                    }
-                    c.setAutoCommit(true);
-                }
-            }
+            implicitTransaction = !inGlobalTransaction.getAsBoolean() && c.getAutoCommit();
+            return work.run(c);
         } catch (SQLException e) {
+            if (implicitTransaction && !GroupCommit.refusedByServer(e)) {
+                throw EventStoreAccessException.explained("the connection failed while the " + what + " ran, so whether it was"
+                        + " stored is unknown: read its events to find out before appending again (" + e.getMessage() + ")", e);
+            }
             throw translate(e, what, lockStep);
         }
     }
