@@ -389,10 +389,10 @@ public final class JdbcEventStore implements EventStore {
 
     /**
      * What an insert returns: {@link #inserted(ResultSet, List)} reads it. Fixed-length columns
-     * only: the driver sends a Sync before a server-prepared statement whose result rows have no
-     * size bound (its receive-buffer deadlock guard), which would end the implicit transaction of
-     * an autocommit append between its lock step and its insert (the insert then fails: the
-     * protocol marker is gone with the first transaction).
+     * only: pgjdbc's receive-buffer guard may send a Sync before a statement whose result rows it
+     * cannot bound, which would end an autocommit append's implicit transaction between its lock
+     * step and its insert (not seen with 42.7.5; the insert would then fail, never store silently:
+     * the protocol marker goes with the first transaction).
      */
     static final String RETURNING = " RETURNING position, event_id, recorded_at";
 
