@@ -210,6 +210,54 @@ class GroupCommitTest {
     }
 
     @Test
+    void anAppendWithAnEventIdAlreadyInTheBatchWaitsForTheNextOneAndIsToldItExists() throws Exception {
+        UUID id = UUID.randomUUID();
+        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+        Future<List<AppendedEvent>> first;
+        Future<List<AppendedEvent>> again;
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-dup")));
+            awaitWaiters(1);
+            first = threads.submit(() -> store.append(List.of(new NewEvent(id, new Opened("dup-first"), Metadata.empty()))));
+            awaitQueued(1);
+            again = threads.submit(() -> store.append(List.of(new NewEvent(id, new Opened("dup-again"), Metadata.empty())),
+                    AppendCondition.failIfAnyAfter(EventQuery.tagged("account:dup-again"), 0)));
+            awaitQueued(2);
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(id, first.get(30, TimeUnit.SECONDS).get(0).eventId());
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> again.get(30, TimeUnit.SECONDS));
+        EventStoreAccessException cause = assertInstanceOf(EventStoreAccessException.class, failed.getCause());
+        assertTrue(cause.getMessage().contains("already exists"), cause.getMessage());
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE event_id = ?", id));
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:dup-first']"));
+        assertEquals(3, store.groupCommitStatistics().orElseThrow().since(before).batchesOfSize()[1],
+                "the leader, the first, then the second alone: never with the first in one batch");
+    }
+
+    @Test
+    void aBatchWithoutAConnectionRunsItsAppendAloneWhichGetsOne() {
+        AtomicBoolean refuse = new AtomicBoolean(true);
+        DataSource refusingOnce = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && refuse.compareAndSet(true, false)) {
+                        throw new java.sql.SQLException("no connection now", "08001");
+                    }
+                    try {
+                        return method.invoke(pool, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JdbcEventStore refusing = new JdbcEventStore(refusingOnce, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
+        assertEquals(1, refusing.append(List.of(NewEvent.of(new Opened("second-connection")))).size());
+        assertEquals(1, refusing.groupCommitStatistics().orElseThrow().fallbacks(), "nothing was sent: the append ran alone");
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:second-connection']"));
+    }
+
+    @Test
     void aBatchWaitingTooLongForALockHandsItsAppendsBackToRunAlone() throws Exception {
         JdbcEventStore impatient = new JdbcEventStore(pool, TestEvents.registry(), new JsonbEventSerializer())
                 .withGroupCommit(100, Duration.ofMillis(200));

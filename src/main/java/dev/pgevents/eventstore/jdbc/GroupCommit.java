@@ -4,19 +4,12 @@ import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore.PendingAppend;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,15 +64,6 @@ final class GroupCommit {
 
         Waiting(PendingAppend append) {
             this.append = append;
-        }
-    }
-
-    /** The batch was sent and its answer lost: whether it committed is unknown. */
-    private static final class OutcomeUnknown extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        OutcomeUnknown(Exception cause) {
-            super(cause);
         }
     }
 
@@ -226,85 +210,39 @@ final class GroupCommit {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).inserted = inserted.get(i);
             }
-        } catch (OutcomeUnknown e) {
-            Exception cause = (Exception) e.getCause();
-            String message = "the connection failed while a shared append transaction (" + batch.size() + " appends) ran,"
-                    + " so whether this append was stored is unknown: read its events to find out before appending again ("
-                    + cause.getMessage() + ")";
-            EventStoreAccessException unknown = EventStoreAccessException.explained(message,
-                    cause instanceof SQLException sql ? sql : new SQLException(message, null, cause));
+        } catch (AppendRoundTrip.OutcomeUnknown e) {
+            EventStoreAccessException unknown = e.explained("a shared append transaction (" + batch.size() + " appends)");
             batch.forEach(w -> w.failure = unknown);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
             fallbacks.incrementAndGet();
-            LOG.log(Level.FINE, "a batch of {0} appends was not stored ({1}); each runs alone",
-                    new Object[] {batch.size(), e});
+            LOG.log(Level.FINE, "a batch of {0} appends was not stored ({1}); each runs alone", new Object[] {batch.size(), e});
+            batch.forEach(w -> w.alone = true);
+        } catch (RuntimeException e) { // building or binding the statements: a bug, but nothing was sent
+            fallbacks.incrementAndGet();
+            LOG.log(Level.WARNING, "a batch of " + batch.size() + " appends could not be sent; each runs alone", e);
             batch.forEach(w -> w.alone = true);
         }
     }
 
     /**
-     * The batch in one round trip (see the class comment): what each append inserted, or null
-     * where its condition failed. Nothing is stored when it fails before the statements are sent
-     * (no connection, a bind error) or when PostgreSQL refuses one of them: then it throws that
-     * exception. Once they were sent, anything else leaves the outcome unknown.
+     * The batch in one round trip, in autocommit (see the class comment): what each append
+     * inserted, or null where its condition failed.
+     *
+     * @throws SQLException nothing was stored: no connection, nothing sent, or a statement refused
      */
-    private List<Inserted> together(List<Waiting> batch) throws SQLException, OutcomeUnknown {
+    private List<Inserted> together(List<Waiting> batch) throws SQLException, AppendRoundTrip.OutcomeUnknown {
         boolean customPlans = batch.stream().anyMatch(w -> w.append.customPlans());
         SqlBuilder sql = batch.size() == 1 ? batch.get(0).append.boundedStatements(lockTimeoutMillis) : statements(batch);
+        List<List<RawEvent>> rows = batch.stream().map(w -> w.append.rows()).toList();
         Connection c = dataSource.getConnection();
-        PreparedStatement ps = null;
         try {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true); // the Sync commits: no BEGIN, no COMMIT round trip
             }
-            ps = c.prepareStatement(sql.sql());
-            if (customPlans) {
-                JdbcEventStore.customPlans(ps);
-            }
-            sql.bind(c, ps);
-            try {
-                ps.execute(); // first result: the lock step's row
-            } catch (SQLException e) {
-                if (refusedByServer(e)) {
-                    throw e;
-                }
-                throw new OutcomeUnknown(e);
-            }
-            try { // committed
-                if (!ps.getMoreResults()) {
-                    throw new SQLException("the statement after the lock step returned no result set");
-                }
-                try (ResultSet rs = ps.getResultSet()) {
-                    return outcomes(batch, rs);
-                }
-            } catch (SQLException | RuntimeException e) {
-                throw new OutcomeUnknown(e);
-            }
+            return AppendRoundTrip.run(c, sql, true, customPlans, rows);
         } finally {
-            closeQuietly(ps);
-            closeQuietly(c);
+            AppendRoundTrip.closeQuietly(c);
         }
-    }
-
-    /**
-     * Whether PostgreSQL refused a statement of the batch, so that its implicit transaction rolled
-     * back: the classes of SQLSTATE it raises while a statement runs, before any commit (data,
-     * integrity, transaction rollback, syntax or access, program limits, object state such as a
-     * lock timeout, a cancelled statement, PL/pgSQL and the store's own PE codes). Any other
-     * (a lost connection, a terminated backend, the driver's own errors, none) may follow the
-     * commit.
-     */
-    static boolean refusedByServer(SQLException e) {
-        String state = e.getSQLState();
-        if (state == null || state.length() != 5) {
-            return false;
-        }
-        return switch (state.substring(0, 2)) {
-            case "22", "23", "42", "54", "55", "P0", "PE" -> true;
-            case "40" -> !state.equals("40003"); // statement completion unknown
-            case "57" -> state.equals("57014");
-            default -> false;
-        };
     }
 
     /**
@@ -351,45 +289,5 @@ final class GroupCommit {
         }
         sql.append("])[(?::int4[])[e.ord]]").arrayParam("int4", owners.toArray(Integer[]::new));
         return sql.append(JdbcEventStore.RETURNING);
-    }
-
-    /** Each append's positions from the insert's rows (all of its rows or none), or null. */
-    private static List<Inserted> outcomes(List<Waiting> batch, ResultSet rs) throws SQLException {
-        Map<UUID, Long> positions = new HashMap<>();
-        Instant recordedAt = null;
-        while (rs.next()) {
-            positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
-            recordedAt = rs.getObject(3, OffsetDateTime.class).toInstant();
-        }
-        List<Inserted> out = new ArrayList<>(batch.size());
-        for (Waiting w : batch) {
-            List<Long> own = new ArrayList<>(w.append.rows().size());
-            for (RawEvent r : w.append.rows()) {
-                Long position = positions.get(r.eventId());
-                if (position != null) {
-                    own.add(position);
-                }
-            }
-            if (own.isEmpty()) {
-                out.add(null);
-            } else if (own.size() == w.append.rows().size()) {
-                out.add(new Inserted(own, recordedAt));
-            } else {
-                throw new IllegalStateException("a shared insert stored " + own.size() + " of an append's "
-                        + w.append.rows().size() + " events");
-            }
-        }
-        return out;
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        if (resource == null) {
-            return;
-        }
-        try {
-            resource.close();
-        } catch (Exception ignored) {
-            // the outcome is decided; the pool checks the connection
-        }
     }
 }

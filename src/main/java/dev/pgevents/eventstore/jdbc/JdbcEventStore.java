@@ -25,7 +25,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.Map;
@@ -132,7 +131,7 @@ public final class JdbcEventStore implements EventStore {
         this.fetchSize = settings.fetchSize;
         this.inGlobalTransaction = settings.inGlobalTransaction;
         this.broadConditionLockTimeout = settings.broadConditionLockTimeout;
-        this.groupCommit = new GroupCommit(dataSource, maxBatch, lockTimeout, a -> inOneRoundTrip(a::runAlone, "append", a.keys()));
+        this.groupCommit = new GroupCommit(dataSource, maxBatch, lockTimeout, this::runAlone);
     }
 
     /**
@@ -230,7 +229,7 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * Appends the rows in one transaction and one round trip (see {@link #inOneRoundTrip}): the locks (shared writer keys of
+     * Appends the rows in one transaction and one round trip (see {@link #runAlone}): the locks (shared writer keys of
      * every event, exclusive keys of the condition, the watermark mark), then the insert. With a
      * condition, the locks are a statement of their own, so the insert (and its check) gets a
      * snapshot taken AFTER the locks were granted. An insert without a condition takes them in an
@@ -242,7 +241,7 @@ public final class JdbcEventStore implements EventStore {
         PendingAppend append = pending(rows, condition);
         Inserted inserted = groupCommit != null && !inGlobalTransaction.getAsBoolean()
                 ? groupCommit.append(append)
-                : inOneRoundTrip(append::runAlone, "append", append.keys());
+                : runAlone(append);
         if (inserted == null) {
             throw new AppendConditionFailed(condition);
         }
@@ -286,7 +285,7 @@ public final class JdbcEventStore implements EventStore {
         }
 
         /** In the caller's transaction, or as one implicit transaction in autocommit: what it inserted, or null when the condition failed. */
-        Inserted runAlone(Connection c) throws SQLException {
+        Inserted runAlone(Connection c) throws SQLException, AppendRoundTrip.OutcomeUnknown {
             SqlBuilder sql = new SqlBuilder();
             boolean lockStatement = checked != null;
             if (lockStatement) {
@@ -295,7 +294,7 @@ public final class JdbcEventStore implements EventStore {
                 sql.append("; ");
             }
             insertStatement(sql, !lockStatement);
-            return execute(c, sql, lockStatement, customPlans(), rows);
+            return AppendRoundTrip.run(c, sql, lockStatement, customPlans(), List.of(rows)).get(0);
         }
 
         /**
@@ -388,56 +387,13 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * What an insert returns: {@link #inserted(ResultSet, List)} reads it. Fixed-length columns
+     * What an insert returns: {@link AppendRoundTrip} reads it. Fixed-length columns
      * only: pgjdbc's receive-buffer guard may send a Sync before a statement whose result rows it
      * cannot bound, which would end an autocommit append's implicit transaction between its lock
      * step and its insert (not seen with 42.7.5; the insert would then fail, never store silently:
      * the protocol marker goes with the first transaction).
      */
     static final String RETURNING = " RETURNING position, event_id, recorded_at";
-
-    /**
-     * Runs an insert; what it inserted, or null when it inserted nothing.
-     *
-     * @param afterLocks  the lock statement comes first: the rows are the second result
-     * @param customPlans planned with its values every time (a literal position in the check)
-     */
-    private static Inserted execute(Connection c, SqlBuilder sql, boolean afterLocks, boolean customPlans,
-                                    List<RawEvent> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql.sql())) {
-            if (customPlans) {
-                customPlans(ps);
-            }
-            sql.bind(c, ps);
-            try (ResultSet rs = afterLocks ? secondResult(ps) : ps.executeQuery()) {
-                return inserted(rs, rows);
-            }
-        }
-    }
-
-    /**
-     * Reads the {@link #RETURNING} rows of an insert of these rows: what it inserted, positions in
-     * row order, or null when it inserted nothing.
-     */
-    static Inserted inserted(ResultSet rs, List<RawEvent> rows) throws SQLException {
-        Map<UUID, Long> positions = new HashMap<>();
-        java.time.OffsetDateTime recordedAt = null;
-        while (rs.next()) {
-            positions.put(rs.getObject(2, UUID.class), rs.getLong(1));
-            recordedAt = rs.getObject(3, java.time.OffsetDateTime.class);
-        }
-        if (positions.isEmpty()) {
-            return null;
-        }
-        if (positions.size() != rows.size()) {
-            throw new IllegalStateException("inserted " + positions.size() + " of " + rows.size() + " events");
-        }
-        List<Long> inOrder = new ArrayList<>(rows.size());
-        for (RawEvent r : rows) {
-            inOrder.add(positions.get(r.eventId()));
-        }
-        return new Inserted(inOrder, recordedAt.toInstant());
-    }
 
     /** Executes a two-statement query (lock; work) and returns the result set of the second. */
     static ResultSet secondResult(PreparedStatement ps) throws SQLException {
@@ -663,32 +619,38 @@ public final class JdbcEventStore implements EventStore {
 
     // ------------------------------------------------------------------------------ transactions
 
-    @FunctionalInterface
-    interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /**
-     * Runs work whose statements go in one round trip on a connection of the data source: in the
+     * Runs one append on a connection of the data source, its statements in one round trip: in the
      * caller's transaction when there is one; else in autocommit, where PostgreSQL runs the
      * statements sent before one Sync as one implicit transaction and commits it at the Sync (no
-     * BEGIN, no COMMIT round trip). In autocommit, only an error PostgreSQL raises before the
-     * commit ({@link GroupCommit#refusedByServer}) says nothing was stored; any other failure of
-     * the round trip (a lost connection) may follow the commit, and says the outcome is unknown.
-     *
-     * @param lockStep the keys the work locks, to explain a lock timeout
+     * BEGIN, no COMMIT round trip). In autocommit, a failure once the statements were sent that is
+     * not PostgreSQL's refusal ({@link AppendRoundTrip#refusedByServer}) may follow the commit: the
+     * caller is told the outcome is unknown.
      */
-    private <T> T inOneRoundTrip(SqlWork<T> work, String what, LockKeys lockStep) {
-        boolean implicitTransaction = false;
-        try (Connection c = dataSource.getConnection()) {
-            implicitTransaction = !inGlobalTransaction.getAsBoolean() && c.getAutoCommit();
-            return work.run(c);
+    private Inserted runAlone(PendingAppend append) {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
         } catch (SQLException e) {
-            if (implicitTransaction && !GroupCommit.refusedByServer(e)) {
-                throw EventStoreAccessException.explained("the connection failed while the " + what + " ran, so whether it was"
-                        + " stored is unknown: read its events to find out before appending again (" + e.getMessage() + ")", e);
+            throw translate(e, "append", append.keys());
+        }
+        try {
+            boolean implicitTransaction = !inGlobalTransaction.getAsBoolean() && c.getAutoCommit();
+            try {
+                return append.runAlone(c);
+            } catch (AppendRoundTrip.OutcomeUnknown e) {
+                if (implicitTransaction) {
+                    throw e.explained("the append");
+                }
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql; // the caller's transaction: it commits nothing of this by itself
+                }
+                throw (RuntimeException) e.getCause();
             }
-            throw translate(e, what, lockStep);
+        } catch (SQLException e) {
+            throw translate(e, "append", append.keys());
+        } finally {
+            AppendRoundTrip.closeQuietly(c);
         }
     }
 

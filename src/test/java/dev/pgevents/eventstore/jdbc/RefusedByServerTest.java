@@ -33,6 +33,6 @@ class RefusedByServerTest {
             "0800, false"   // not a SQLSTATE
     })
     void onlyErrorsRaisedBeforeTheCommitCountAsRefused(String sqlState, boolean refused) {
-        assertEquals(refused, GroupCommit.refusedByServer(new SQLException("failed", sqlState)));
+        assertEquals(refused, AppendRoundTrip.refusedByServer(new SQLException("failed", sqlState)));
     }
 }
