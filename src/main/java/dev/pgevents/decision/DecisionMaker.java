@@ -21,6 +21,7 @@ import dev.pgevents.telemetry.TraceSpan;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,14 +55,17 @@ import java.util.logging.Logger;
  * Decisions inside a caller's transaction, and those whose events an inline listener handles
  * (it must run in the appending transaction), take the locking path from the start.
  * <p>
- * With a {@link #cachingStates state cache}, the states a decision folded are kept after it
- * committed, with the position they are complete up to (the read's, or the last of the
+ * With a {@link #cachingStates state cache}, each state a decision folded is kept, keyed by its
+ * initial state, with the position it is complete up to (the read's, or the last of the
  * decision's own events: the condition's locks kept every other matching writer out until the
- * commit, so its events draw later positions). The next decision on equal initial states first
- * runs on the cached states without reading, its append conditioned on nothing matching after
- * that position: the store's check proves the states current, or fails the append, and the next
- * run (not counted, no backoff) reads only the events after the cached position. A rejection or
- * an empty outcome on cached states proves nothing, so it is confirmed by that read too.
+ * commit, so its events draw later positions). A decision whose initial states are all cached
+ * at one position first runs on them without reading, its append conditioned on nothing matching
+ * after that position: the store's check proves the states current, or fails the append, and the
+ * next run (not counted, no backoff) reads only the events after it. A decision whose states are
+ * cached at different positions (a course's state folded for another student's subscription)
+ * reads the union after the least complete one's position, and folds each event only into the
+ * states not complete up to it. A rejection or an empty outcome on cached states proves nothing,
+ * so it is confirmed by a read too.
  */
 public final class DecisionMaker {
 
@@ -77,7 +81,7 @@ public final class DecisionMaker {
     private final ReadOptions stateRead;
     /** Null: every run takes the locking path. Else: true for an event (type, tags) that must be appended in a transaction. */
     private final BiPredicate<String, Set<String>> needsTransaction;
-    /** Null: no cache, every run reads its states. */
+    /** Null: no cache, every run reads its states from the start. */
     private final StateCache cache;
 
     /** A maker whose state reads fail on an event of a type no registered class carries. */
@@ -128,7 +132,7 @@ public final class DecisionMaker {
     }
 
     /**
-     * This maker, keeping the folded states of up to {@code entries} decisions (least recently
+     * This maker, keeping up to {@code entries} folded states (least recently
      * used first out) and deciding on them without a read (see the class comment). Decisions
      * whose initial states are all records are cached. States must be what {@link State} asks:
      * immutable values whose {@code evolve} depends on the event alone; and an event a decision
@@ -201,7 +205,7 @@ public final class DecisionMaker {
                     }
                 }
                 if (outcome.remember() != null) { // committed: the states with the decision's own events
-                    cache.put(outcome.key(), outcome.remember());
+                    cache.put(outcome.keys(), outcome.remember());
                 }
                 return new DecisionResult(outcome.appended(), runs);
             } catch (DecisionRejected rejected) {
@@ -238,7 +242,7 @@ public final class DecisionMaker {
      * What a run appended; and, with a cache, the entry to keep once the run's transaction has
      * committed (null: nothing to keep).
      */
-    private record Outcome(List<AppendedEvent> appended, List<State<?>> key, StateCache.Entry remember) {
+    private record Outcome(List<AppendedEvent> appended, List<State<?>> keys, List<StateCache.Entry> remember) {
     }
 
     /** A run on cached states produced events that must be appended in a transaction: straight to the locking path. */
@@ -262,10 +266,17 @@ public final class DecisionMaker {
             queries.add(s.query());
         }
         EventQuery union = queries.isEmpty() ? null : EventQuery.union(queries);
-        List<State<?>> key = cache == null || union == null ? null : StateCache.keyOf(initial);
-        StateCache.Entry cached = key == null ? null : cache.get(key, countLookup);
-        if (trustCache && cached != null) {
-            Outcome trusted = onCachedStates(decision, union, key, cached, optimistic);
+        List<State<?>> keys = cache == null || union == null || !StateCache.cacheable(initial) ? null : List.copyOf(initial);
+        List<StateCache.Entry> cached = keys == null ? null : cache.get(keys, countLookup);
+        List<State<?>> states = new ArrayList<>(initial.size());
+        long[] upTo = new long[initial.size()]; // each state is complete up to this position (0: the initial state)
+        for (int i = 0; i < initial.size(); i++) {
+            StateCache.Entry e = cached == null ? null : cached.get(i);
+            states.add(e == null ? initial.get(i) : e.state());
+            upTo[i] = e == null ? 0 : e.position();
+        }
+        if (trustCache && cached != null && !cached.contains(null) && Arrays.stream(upTo).distinct().count() == 1) {
+            Outcome trusted = onCachedStates(decision, union, keys, states, upTo[0], optimistic);
             if (trusted == NEEDS_TRANSACTION) {
                 return null;
             }
@@ -273,16 +284,21 @@ public final class DecisionMaker {
                 return trusted;
             }
         }
-        List<State<?>> states = cached == null ? initial : new ArrayList<>(cached.states());
         AppendCondition condition = null;
         if (union != null) {
-            ReadOptions read = cached == null ? stateRead : stateRead.after(cached.position());
+            // after the least complete state: each later event folds into the states not complete up to it
+            long from = Arrays.stream(upTo).min().orElse(0);
+            ReadOptions read = from == 0 ? stateRead : stateRead.after(from);
             try (TraceSpan span = DecisionSpans.stateRead(); EventStream<RecordedEvent> events = store.read(union, read)) {
-                events.stream().forEach(e -> fold(states, e));
+                events.stream().forEach(e -> fold(states, upTo, e));
                 condition = events.result().appendCondition().orElseThrow();
             }
-            if (key != null) { // committed events only: worth keeping whatever this run's outcome
-                cache.put(key, new StateCache.Entry(states, condition.after()));
+            if (keys != null) { // committed events only: worth keeping whatever this run's outcome
+                List<StateCache.Entry> folded = new ArrayList<>(states.size());
+                for (int i = 0; i < states.size(); i++) {
+                    folded.add(new StateCache.Entry(states.get(i), Math.max(upTo[i], condition.after())));
+                }
+                cache.put(keys, folded);
             }
         }
         List<NewEvent> toAppend = toAppend(decision, process(decision, states));
@@ -296,7 +312,7 @@ public final class DecisionMaker {
         try (TraceSpan span = DecisionSpans.append(toAppend.size())) {
             appended = condition == null ? store.append(toAppend) : store.append(toAppend, condition);
         }
-        return outcome(appended, key, states);
+        return outcome(appended, keys, states);
     }
 
     /**
@@ -305,9 +321,9 @@ public final class DecisionMaker {
      * by out-of-date states): then the states are read. {@link #NEEDS_TRANSACTION} when the events
      * need a transaction the optimistic run does not have.
      */
-    private Outcome onCachedStates(Decision decision, EventQuery union, List<State<?>> key, StateCache.Entry cached,
-                                   boolean optimistic) {
-        List<State<?>> states = new ArrayList<>(cached.states());
+    private Outcome onCachedStates(Decision decision, EventQuery union, List<State<?>> keys, List<State<?>> cachedStates,
+                                   long position, boolean optimistic) {
+        List<State<?>> states = new ArrayList<>(cachedStates);
         List<NewEvent> toAppend;
         try {
             toAppend = toAppend(decision, process(decision, states));
@@ -322,11 +338,11 @@ public final class DecisionMaker {
         }
         List<AppendedEvent> appended;
         try (TraceSpan span = DecisionSpans.append(toAppend.size())) {
-            appended = store.append(toAppend, new AppendCondition(union, cached.position()));
+            appended = store.append(toAppend, new AppendCondition(union, position));
         } catch (AppendConditionFailed failed) {
             throw new StaleStates(failed);
         }
-        return outcome(appended, key, states);
+        return outcome(appended, keys, states);
     }
 
     private static List<? extends Event> process(Decision decision, List<State<?>> states) {
@@ -355,22 +371,27 @@ public final class DecisionMaker {
                 .anyMatch(e -> needsTransaction.test(store.registry().typeName(e.getClass()), store.registry().tagsOf(e)));
     }
 
-    /** The appended events; with a cache, the states with them folded in, complete up to the last. */
-    private static Outcome outcome(List<AppendedEvent> appended, List<State<?>> key, List<State<?>> states) {
-        if (key == null) {
+    /** The appended events; with a cache, the states with them folded in, each complete up to the last. */
+    private static Outcome outcome(List<AppendedEvent> appended, List<State<?>> keys, List<State<?>> states) {
+        if (keys == null) {
             return new Outcome(appended, null, null);
         }
+        long[] none = new long[states.size()]; // the decision's own events are later than anything folded
         for (AppendedEvent e : appended) {
-            fold(states, e.recorded());
+            fold(states, none, e.recorded());
         }
-        return new Outcome(appended, key, new StateCache.Entry(states, appended.stream().mapToLong(AppendedEvent::position).max().orElseThrow()));
+        long last = appended.stream().mapToLong(AppendedEvent::position).max().orElseThrow();
+        return new Outcome(appended, keys, states.stream().<StateCache.Entry>map(s -> new StateCache.Entry(s, last)).toList());
     }
 
-    /** Folds the event into every state whose query matches it (the union read may carry others). */
-    static void fold(List<State<?>> states, RecordedEvent event) {
+    /**
+     * Folds the event into every state whose query matches it (the union read may carry others)
+     * and that is not complete up to its position already.
+     */
+    static void fold(List<State<?>> states, long[] upTo, RecordedEvent event) {
         for (int i = 0; i < states.size(); i++) {
             State<?> s = states.get(i);
-            if (s.query().matches(event.type(), event.tags())) {
+            if (event.position() > upTo[i] && s.query().matches(event.type(), event.tags())) {
                 State<?> next = s.evolve(event);
                 if (next == null) {
                     throw new IllegalStateException(s.getClass().getSimpleName() + ".evolve returned null");

@@ -1,27 +1,27 @@
 package dev.pgevents.decision;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The folded states of recent decisions, keyed by their initial states, each with the position
- * it is complete up to: every event matching the states' queries at or below it is folded in.
- * Least recently used entries go first. Only states that are records are cached: a record's
- * equality is its values, so equal initial states fold the same events to the same result.
+ * Folded states, each keyed by its initial state, with the position it is complete up to: every
+ * event matching its query at or below that position is folded in. One entry per state, not per
+ * decision: a course's state folded for one subscription serves the next subscription of another
+ * student. Least recently used entries go first. Only states that are records are cached: a
+ * record's equality is its values, so equal initial states fold the same events to the same
+ * result, whichever decision folds them.
  */
 final class StateCache {
 
-    /** Folded states, complete up to {@code position} (no other matching event can appear at or below it). */
-    record Entry(List<State<?>> states, long position) {
-        Entry {
-            states = List.copyOf(states);
-        }
+    /** A folded state, complete up to {@code position} (no other matching event can appear at or below it). */
+    record Entry(State<?> state, long position) {
     }
 
     private final int capacity;
-    private final Map<List<State<?>>, Entry> entries; // guarded by this
+    private final Map<State<?>, Entry> entries; // guarded by this
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong stale = new AtomicLong();
@@ -35,36 +35,43 @@ final class StateCache {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<List<State<?>>, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<State<?>, Entry> eldest) {
                 return size() > StateCache.this.capacity;
             }
         };
     }
 
-    /** The key for these initial states, or null when one of them is not a record (not cached). */
-    static List<State<?>> keyOf(List<State<?>> initialStates) {
+    /** Whether a decision on these initial states is cached: all of them are records. */
+    static boolean cacheable(List<State<?>> initialStates) {
+        return initialStates.stream().allMatch(s -> s.getClass().isRecord());
+    }
+
+    /**
+     * The entry of each initial state, null where there is none.
+     *
+     * @param count count the lookup as a hit (every state found) or a miss (a decision's first run only)
+     */
+    synchronized List<Entry> get(List<State<?>> initialStates, boolean count) {
+        List<Entry> found = new ArrayList<>(initialStates.size());
+        boolean all = true;
         for (State<?> s : initialStates) {
-            if (!s.getClass().isRecord()) {
-                return null;
-            }
+            Entry e = entries.get(s);
+            all &= e != null;
+            found.add(e);
         }
-        return List.copyOf(initialStates);
-    }
-
-    /** @param count count the lookup as a hit or a miss (a decision's first run only) */
-    synchronized Entry get(List<State<?>> key, boolean count) {
-        Entry e = entries.get(key);
         if (count) {
-            (e == null ? misses : hits).incrementAndGet();
+            (all ? hits : misses).incrementAndGet();
         }
-        return e;
+        return found;
     }
 
-    /** Keeps the entry unless one complete up to a later position is there already. */
-    synchronized void put(List<State<?>> key, Entry entry) {
-        Entry present = entries.get(key);
-        if (present == null || present.position() <= entry.position()) {
-            entries.put(key, entry);
+    /** Keeps each state's entry unless one complete up to a later position is there already. */
+    synchronized void put(List<State<?>> initialStates, List<Entry> folded) {
+        for (int i = 0; i < initialStates.size(); i++) {
+            Entry present = entries.get(initialStates.get(i));
+            if (present == null || present.position() <= folded.get(i).position()) {
+                entries.put(initialStates.get(i), folded.get(i));
+            }
         }
     }
 

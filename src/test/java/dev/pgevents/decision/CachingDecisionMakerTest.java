@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.decision.courses.CourseDecisions.CourseFull;
 import dev.pgevents.decision.courses.CourseDecisions.DefineCourse;
+import dev.pgevents.decision.courses.CourseDecisions.Subscribe;
 import dev.pgevents.decision.courses.CourseEvent.StudentSubscribed;
 import dev.pgevents.decision.courses.CourseState;
+import dev.pgevents.decision.courses.StudentState;
 import dev.pgevents.eventstore.Event;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventStore;
@@ -19,6 +21,7 @@ import dev.pgevents.transaction.Transactions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Future;
@@ -26,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -218,6 +222,48 @@ class CachingDecisionMakerTest extends DecisionMakerTest {
             }
             return List.of(new StudentSubscribed(courseId, studentId));
         }
+    }
+
+    /** Sees the course's and the student's states, appends nothing. */
+    record Peek(String courseId, String studentId, AtomicReference<List<State<?>>> seen)
+            implements Decision {
+        @Override
+        public List<State<?>> initialStates() {
+            return List.of(CourseState.initial(courseId), StudentState.initial(studentId));
+        }
+
+        @Override
+        public List<? extends Event> process(States states) {
+            seen.set(List.of(states.get(CourseState.class), states.get(StudentState.class)));
+            return List.of();
+        }
+    }
+
+    @Test
+    void aStateFoldedForOneDecisionServesAnotherAndOnlyEventsAfterTheLeastCompleteStateAreRead() {
+        String c1 = fresh();
+        String c2 = fresh();
+        String s = "s-" + c1;
+        String t = "t-" + c2;
+        CountingReads reads = new CountingReads(store);
+        DecisionMaker m = caching(reads, tx);
+        m.make(new DefineCourse(c1, 10));
+        m.make(new DefineCourse(c2, 10));
+        m.make(new Subscribe(c2, t)); // c2's state cached up to here
+        long courseUpTo = dev.pgevents.testsupport.Sql.queryLong(plain,
+                "SELECT max(position) FROM es_event WHERE tags @> ARRAY[?]::text[]", "course:" + c2);
+        m.make(new Subscribe(c1, s)); // s's state cached up to a later position
+        int readsBefore = reads.reads.get();
+        AtomicReference<List<State<?>>> seen = new AtomicReference<>();
+        m.make(new Peek(c2, s, seen));
+        assertEquals(readsBefore + 1, reads.reads.get(), "one read for the two cached states");
+        assertEquals(courseUpTo + 1, reads.lastFrom.get(), "it starts after the least complete state's position");
+        CourseState course = (CourseState) seen.get().get(0);
+        StudentState student = (StudentState) seen.get().get(1);
+        assertEquals(Set.of(t), course.students());
+        assertEquals(1, student.courses(), "the student's subscription read again is not folded twice");
+        m.make(new Subscribe(c2, s));
+        assertEquals(2, count("student:" + s, "StudentSubscribed"));
     }
 
     @Test

@@ -24,9 +24,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       does with an event of a type no registered class carries;</li>
  *   <li>{@code pgevents.store.group-commit} (default false): decisions made outside a transaction
  *       first run optimistically and share the store's group commit (see {@link DecisionMaker});</li>
- *   <li>{@code pgevents.decision.state-cache-size} (default 10000, 0 turns it off): the decisions whose
- *       folded states are kept, so the next decision on the same states needs no read (see
- *       {@link DecisionMaker#cachingStates}).</li>
+ *   <li>{@code pgevents.decision.state-cache-size} (default 10000, 0 turns it off): the folded states
+ *       kept, each keyed by its initial state, so the next decision on them needs no read, or a
+ *       short one (see {@link DecisionMaker#cachingStates}).</li>
  * </ul>
  */
 @ApplicationScoped
