@@ -71,7 +71,11 @@ public final class DecisionMaker {
 
     private static final Logger LOG = Logger.getLogger(DecisionMaker.class.getName());
 
-    /** What the state cache did so far: decisions that found their states, those that did not, and cached states that proved out of date. */
+    /**
+     * What the state cache did so far: decisions that found all their states (which still read the
+     * newer events when the states were cached at different positions), those that did not, runs
+     * on cached states that proved out of date, and the states kept.
+     */
     public record CacheStatistics(long hits, long misses, long stale, int entries) {
     }
 
@@ -294,11 +298,12 @@ public final class DecisionMaker {
                 condition = events.result().appendCondition().orElseThrow();
             }
             if (keys != null) { // committed events only: worth keeping whatever this run's outcome
-                List<StateCache.Entry> folded = new ArrayList<>(states.size());
-                for (int i = 0; i < states.size(); i++) {
-                    folded.add(new StateCache.Entry(states.get(i), Math.max(upTo[i], condition.after())));
-                }
-                cache.put(keys, folded);
+                // The read was complete to its end for every query of U: each state is complete up
+                // to the read's last position and to every position cached before it (a matching
+                // writer below one was done before the read's locks were granted). One position
+                // for all lets the next decision on these states decide without a read.
+                long complete = Math.max(condition.after(), Arrays.stream(upTo).max().orElse(0));
+                cache.put(keys, states.stream().<StateCache.Entry>map(st -> new StateCache.Entry(st, complete)).toList());
             }
         }
         List<NewEvent> toAppend = toAppend(decision, process(decision, states));

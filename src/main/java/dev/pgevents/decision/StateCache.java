@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Folded states, each keyed by its initial state, with the position it is complete up to: every
  * event matching its query at or below that position is folded in. One entry per state, not per
- * decision: a course's state folded for one subscription serves the next subscription of another
- * student. Least recently used entries go first. Only states that are records are cached: a
- * record's equality is its values, so equal initial states fold the same events to the same
- * result, whichever decision folds them.
+ * decision: a course's state folded for one student's subscription serves the next student's,
+ * whose own state may be cached too. Least recently used entries go first. A decision's states
+ * are cached only when all of them are records: a record's equality is its values, so equal
+ * initial states fold the same events to the same result, whichever decision folds them.
  */
 final class StateCache {
 

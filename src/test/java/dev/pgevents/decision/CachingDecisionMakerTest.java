@@ -262,7 +262,9 @@ class CachingDecisionMakerTest extends DecisionMakerTest {
         StudentState student = (StudentState) seen.get().get(1);
         assertEquals(Set.of(t), course.students());
         assertEquals(1, student.courses(), "the student's subscription read again is not folded twice");
+        int readsAfterPeek = reads.reads.get();
         m.make(new Subscribe(c2, s));
+        assertEquals(readsAfterPeek, reads.reads.get(), "the read left both states complete up to one position: no read");
         assertEquals(2, count("student:" + s, "StudentSubscribed"));
     }
 
