@@ -136,8 +136,8 @@ public final class DecisionMaker {
     }
 
     /**
-     * This maker, keeping up to {@code entries} folded states (least recently
-     * used first out) and deciding on them without a read (see the class comment). Decisions
+     * This maker, keeping up to {@code entries} folded states (least recently used first out)
+     * and deciding on them without a read, or with a short one (see the class comment). Decisions
      * whose initial states are all records are cached. States must be what {@link State} asks:
      * immutable values whose {@code evolve} depends on the event alone; and an event a decision
      * appends must fold as it reads back (the cache folds the decision's own events as produced).
@@ -243,8 +243,8 @@ public final class DecisionMaker {
     }
 
     /**
-     * What a run appended; and, with a cache, the entry to keep once the run's transaction has
-     * committed (null: nothing to keep).
+     * What a run appended; and, with a cache, each state's entry to keep once the run's
+     * transaction has committed (null: nothing to keep).
      */
     private record Outcome(List<AppendedEvent> appended, List<State<?>> keys, List<StateCache.Entry> remember) {
     }
