@@ -258,6 +258,44 @@ class GroupCommitTest {
     }
 
     @Test
+    void aLeaderThatDiesOfAnErrorHandsTheLeadToTheQueuedAppends() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean fail = new AtomicBoolean(true);
+        DataSource failingOnce = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && fail.compareAndSet(true, false)) {
+                        entered.countDown();
+                        release.await(30, TimeUnit.SECONDS); // the others queue meanwhile
+                        throw new AssertionError("the leader's batch died");
+                    }
+                    try {
+                        return method.invoke(pool, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JdbcEventStore failing = new JdbcEventStore(failingOnce, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
+        Future<List<AppendedEvent>> leader = threads.submit(() -> failing.append(List.of(NewEvent.of(new Opened("dying-leader")))));
+        assertTrue(entered.await(20, TimeUnit.SECONDS), "the leader's batch asks for its connection");
+        List<Future<List<AppendedEvent>>> queued = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            queued.add(threads.submit(() -> failing.append(List.of(NewEvent.of(new Opened("after-dying-" + thread))))));
+            awaitUntil("appends queued: " + (t + 1), () -> failing.groupCommitStatistics().orElseThrow().waiting() == thread + 1);
+        }
+        release.countDown();
+        ExecutionException died = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> leader.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(AssertionError.class, died.getCause());
+        for (int t = 0; t < 3; t++) {
+            assertEquals(1, queued.get(t).get(30, TimeUnit.SECONDS).size(), "the next leader ran the queued appends");
+            assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:after-dying-" + t + "']"));
+        }
+        assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:dying-leader']"));
+    }
+
+    @Test
     void aBatchWaitingTooLongForALockHandsItsAppendsBackToRunAlone() throws Exception {
         JdbcEventStore impatient = new JdbcEventStore(pool, TestEvents.registry(), new JsonbEventSerializer())
                 .withGroupCommit(100, Duration.ofMillis(200));

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,16 +55,35 @@ final class GroupCommit {
      * batch holds them all until its commit, and PostgreSQL's lock table is shared.
      */
     static final int MAX_KEYS_PER_BATCH = 256;
-    /** An append waiting for its outcome: what it inserted, null (condition failed), a failure, or "run alone". */
+    /**
+     * An append waiting for its outcome: what it inserted, null (condition failed), a failure, or
+     * "run alone". Its thread parks until the outcome is there or it is handed the lead: a batch
+     * wakes its own callers and the next leader only (with notifyAll, each batch woke every waiting
+     * caller: 16 callers spent a quarter more CPU per decision, docs/benchmarks.md).
+     */
     private static final class Waiting {
         final PendingAppend append;
+        final Thread thread = Thread.currentThread();
         Inserted inserted;
         RuntimeException failure;
         boolean alone;
-        boolean done;
+        volatile boolean done; // written after the outcome's fields: reading it true makes them visible
+        volatile boolean leads;
 
         Waiting(PendingAppend append) {
             this.append = append;
+        }
+
+        /** Parks until done or handed the lead, keeping an interrupt for later (queued: it will run). */
+        void awaitTurn() {
+            boolean interrupted = false;
+            while (!done && !leads) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                thread.interrupt();
+            }
         }
     }
 
@@ -73,7 +93,7 @@ final class GroupCommit {
     private final Function<PendingAppend, Inserted> alone;
     private final Object monitor = new Object();
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>(); // guarded by monitor
-    private boolean leading; // guarded by monitor
+    private boolean leading; // a caller leads: guarded by monitor
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
@@ -101,28 +121,20 @@ final class GroupCommit {
     /** Appends in the next shared transaction; what it inserted, or null when the condition failed. */
     Inserted append(PendingAppend append) {
         Waiting mine = new Waiting(append);
-        boolean interrupted = false;
-        try {
-            synchronized (monitor) {
-                queue.add(mine);
-                while (!mine.done && leading) {
-                    try {
-                        monitor.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true; // queued: it will run; wait for the outcome, keep the interrupt
-                    }
-                }
-                if (!mine.done) {
-                    leading = true;
-                }
-            }
-            if (!mine.done) {
-                lead(mine);
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        boolean leader;
+        synchronized (monitor) {
+            queue.add(mine);
+            leader = !leading;
+            leading = true;
+        }
+        if (!leader) {
+            mine.awaitTurn();
+        }
+        if (!mine.done) {
+            lead(mine);
+        }
+        if (!mine.done) { // never: a leader's append heads the queue, so its batch holds it
+            throw new IllegalStateException("group commit lost an append: the leader's own was not in its batch");
         }
         if (mine.alone) {
             return alone.apply(append); // no longer leading: the next batch forms meanwhile
@@ -133,34 +145,44 @@ final class GroupCommit {
         return mine.inserted;
     }
 
-    /** Runs batches from the queue's head until the caller's own append has its outcome. */
+    /**
+     * Runs one batch from the queue's head, which is the caller's own append: a caller leads when it
+     * finds the queue empty, or when it is handed the lead as the queue's head. Then wakes the
+     * batch's callers and hands the lead to the new head, if any.
+     */
     private void lead(Waiting mine) {
+        List<Waiting> batch = List.of();
         try {
-            while (!mine.done) { // set by this thread only
-                List<Waiting> batch;
-                synchronized (monitor) {
-                    batch = take();
+            synchronized (monitor) {
+                batch = take();
+            }
+            run(batch);
+        } catch (Throwable t) {
+            RuntimeException failure = new IllegalStateException("the shared append transaction failed: " + t, t);
+            for (Waiting w : batch) {
+                w.failure = failure;
+            }
+            throw t;
+        } finally {
+            Waiting next;
+            synchronized (monitor) {
+                if (!batch.contains(mine)) { // never: its caller gets the failure, so it must not run later
+                    queue.remove(mine);
                 }
-                if (batch.isEmpty()) {
-                    throw new IllegalStateException("group commit lost an append: the leader's own is not queued");
-                }
-                try {
-                    run(batch);
-                } catch (Throwable t) {
-                    RuntimeException failure = new IllegalStateException("the shared append transaction failed: " + t, t);
-                    batch.forEach(w -> w.failure = failure);
-                    throw t;
-                } finally {
-                    synchronized (monitor) {
-                        batch.forEach(w -> w.done = true);
-                        monitor.notifyAll();
-                    }
+                next = queue.peek();
+                leading = next != null;
+                if (next != null) {
+                    next.leads = true;
                 }
             }
-        } finally {
-            synchronized (monitor) {
-                leading = false;
-                monitor.notifyAll();
+            for (Waiting w : batch) {
+                w.done = true;
+                if (w != mine) {
+                    LockSupport.unpark(w.thread);
+                }
+            }
+            if (next != null) {
+                LockSupport.unpark(next.thread);
             }
         }
     }
