@@ -12,7 +12,7 @@ import java.util.List;
  * A /dcb read in pages, so that a client reading slowly holds no database connection and no
  * transaction: the safe position of the query is taken once, at the start, and caps the whole
  * answer (as one SAFE read would be capped); below it every event is committed or never will be,
- * so the pages, each read in its own short transaction (keyset on position, at most
+ * so the pages, each read on its own (one statement in autocommit: keyset on position, at most
  * {@value #PAGE_SIZE} events), add up to exactly that one read: no position missing, none twice.
  */
 final class PagedRead {

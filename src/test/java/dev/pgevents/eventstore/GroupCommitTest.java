@@ -258,6 +258,27 @@ class GroupCommitTest {
     }
 
     @Test
+    void aCallerInterruptedWhileQueuedStillLeadsItsBatchAndKeepsItsInterrupt() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Thread> queuedThread = new java.util.concurrent.atomic.AtomicReference<>();
+        Future<Boolean> interruptedAfter;
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-interrupt")));
+            awaitWaiters(1);
+            interruptedAfter = threads.submit(() -> {
+                queuedThread.set(Thread.currentThread());
+                assertEquals(1, store.append(List.of(NewEvent.of(new Opened("interrupted-queued")))).size());
+                return Thread.interrupted();
+            });
+            awaitQueued(1);
+            queuedThread.get().interrupt(); // the pool's wait for a connection would fail on it, were it still set when leading
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        assertTrue(interruptedAfter.get(30, TimeUnit.SECONDS), "the caller keeps its interrupt");
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:interrupted-queued']"));
+    }
+
+    @Test
     void aLeaderThatDiesOfAnErrorHandsTheLeadToTheQueuedAppends() throws Exception {
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
@@ -293,6 +314,55 @@ class GroupCommitTest {
             assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:after-dying-" + t + "']"));
         }
         assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:dying-leader']"));
+    }
+
+    @Test
+    void aBatchThatDiesOfAnErrorTellsItsOtherAppendsTheirOutcomeIsUnknownAndTheNextAppendLeads() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        DataSource dyingSecond = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        int call = calls.incrementAndGet();
+                        if (call == 1) {
+                            release.await(30, TimeUnit.SECONDS); // the first batch waits: the next one forms
+                        } else if (call == 2) {
+                            throw new AssertionError("the second batch died");
+                        }
+                    }
+                    try {
+                        return method.invoke(pool, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JdbcEventStore dying = new JdbcEventStore(dyingSecond, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
+        Future<List<AppendedEvent>> first = threads.submit(() -> dying.append(List.of(NewEvent.of(new Opened("before-dying")))));
+        awaitUntil("the first batch asks for its connection", () -> calls.get() == 1);
+        List<Future<List<AppendedEvent>>> dyingBatch = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            dyingBatch.add(threads.submit(() -> dying.append(List.of(NewEvent.of(new Opened("in-dying-" + thread))))));
+            awaitUntil("appends queued: " + (t + 1), () -> dying.groupCommitStatistics().orElseThrow().waiting() == thread + 1);
+        }
+        release.countDown();
+        assertEquals(1, first.get(30, TimeUnit.SECONDS).size());
+        int errors = 0;
+        for (Future<List<AppendedEvent>> f : dyingBatch) {
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> f.get(30, TimeUnit.SECONDS));
+            if (failed.getCause() instanceof AssertionError) {
+                errors++; // the batch's leader: the Error itself
+            } else {
+                EventStoreAccessException e = assertInstanceOf(EventStoreAccessException.class, failed.getCause());
+                assertTrue(e.getMessage().contains("unknown"), e.getMessage());
+                assertTrue(!e.isTransient(), "a decision must not retry it");
+            }
+        }
+        assertEquals(1, errors, "one leader got the Error; the others were told their outcome is unknown, not 'condition failed'");
+        assertEquals(1, dying.append(List.of(NewEvent.of(new Opened("after-the-error")))).size(), "the next append leads");
+        assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags && ARRAY['account:in-dying-0',"
+                + " 'account:in-dying-1', 'account:in-dying-2']"), "the batch never reached the database");
     }
 
     @Test

@@ -57,6 +57,49 @@ class QueryTest {
     }
 
     @Test
+    void aReadWhoseLimitFitsInOneFetchRunsWithoutATransactionOthersInOneOfTheirOwn() {
+        java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(ds, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
+                                if (m.getName().equals("setAutoCommit") && Boolean.FALSE.equals(a[0])) {
+                                    transactions.incrementAndGet();
+                                }
+                                return invoke(result, m, a);
+                            });
+                });
+        EventStore fetchingTwo = new JdbcEventStore(counting, TestEvents.registry(), new JsonbEventSerializer(), 2);
+        EventQuery all = EventQuery.all();
+        record Case(ReadOptions options, List<Long> expected, int transactions) {
+        }
+        for (Case c : List.of(
+                new Case(ReadOptions.defaults().limit(2), expected(1, 2), 0),
+                new Case(ReadOptions.defaults().uncapped().limit(1), expected(1), 0),
+                new Case(ReadOptions.defaults().limit(3), expected(1, 2, 3), 1), // a cursor: two fetches
+                new Case(ReadOptions.defaults(), expected(1, 2, 3, 4, 5, 6, 7), 1),
+                new Case(ReadOptions.defaults().locked().limit(1), expected(1), 1))) { // its locks last for the read
+            transactions.set(0);
+            try (EventStream<RecordedEvent> s = fetchingTwo.read(all, c.options())) {
+                assertEquals(c.expected(), s.stream().map(RecordedEvent::position).toList(), c.toString());
+            }
+            assertEquals(c.transactions(), transactions.get(), c.toString());
+        }
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Test
     void appendReturnsIncreasingPositionsInRequestOrder() {
         for (int i = 1; i < appended.size(); i++) {
             assertTrue(appended.get(i).position() > appended.get(i - 1).position());

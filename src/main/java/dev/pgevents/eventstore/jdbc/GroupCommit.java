@@ -21,9 +21,9 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Group commit: concurrent appends share one transaction and one commit. The first caller that
- * finds no batch running leads: it takes every queued append (up to the batch limits) and runs
- * them in one round trip, in autocommit: two statements before one Sync, which PostgreSQL runs
+ * Group commit: concurrent appends share one transaction and one commit. A caller that finds no
+ * batch running, or is handed the lead as the queue's head, leads: it takes every queued append
+ * (up to the batch limits; its own heads the queue) and runs them in one round trip, in autocommit: two statements before one Sync, which PostgreSQL runs
  * as one implicit transaction and commits at the Sync:
  * <ol>
  *   <li>the lock step of all of them (their writer keys shared, their condition keys exclusive,
@@ -74,17 +74,24 @@ final class GroupCommit {
             this.append = append;
         }
 
-        /** Parks until done or handed the lead, keeping an interrupt for later (queued: it will run). */
-        void awaitTurn() {
+        /** Parks until done or handed the lead (queued: it will run); whether it was interrupted meanwhile. */
+        boolean awaitTurn() {
             boolean interrupted = false;
             while (!done && !leads) {
                 LockSupport.park(this);
                 interrupted |= Thread.interrupted();
             }
-            if (interrupted) {
-                thread.interrupt();
-            }
+            return interrupted;
         }
+    }
+
+    private static final String UNSETTLED = "a shared append transaction failed unexpectedly, so whether this append was"
+            + " stored is unknown: read its events to find out before appending again";
+    /** Made in advance, for when making one fails as the batch did (out of memory). */
+    private static final EventStoreAccessException UNSETTLED_FALLBACK = unsettled();
+
+    private static EventStoreAccessException unsettled() {
+        return EventStoreAccessException.explained(UNSETTLED, new SQLException("the batch failed"));
     }
 
     private final DataSource dataSource;
@@ -122,19 +129,23 @@ final class GroupCommit {
     Inserted append(PendingAppend append) {
         Waiting mine = new Waiting(append);
         boolean leader;
+        boolean interrupted = Thread.interrupted(); // kept off until the outcome: see below
         synchronized (monitor) {
             queue.add(mine);
             leader = !leading;
             leading = true;
         }
         if (!leader) {
-            mine.awaitTurn();
+            interrupted |= mine.awaitTurn();
         }
-        if (!mine.done) {
-            lead(mine);
-        }
-        if (!mine.done) { // never: a leader's append heads the queue, so its batch holds it
-            throw new IllegalStateException("group commit lost an append: the leader's own was not in its batch");
+        try {
+            if (!mine.done) {
+                lead(mine);
+            }
+        } finally {
+            if (interrupted) { // kept off while leading: a pool's wait for a connection would fail the whole batch
+                Thread.currentThread().interrupt();
+            }
         }
         if (mine.alone) {
             return alone.apply(append); // no longer leading: the next batch forms meanwhile
@@ -147,26 +158,40 @@ final class GroupCommit {
 
     /**
      * Runs one batch from the queue's head, which is the caller's own append: a caller leads when it
-     * finds the queue empty, or when it is handed the lead as the queue's head. Then wakes the
-     * batch's callers and hands the lead to the new head, if any.
+     * finds the queue empty, or when it is handed the lead as the queue's head. Then hands the lead
+     * to the new head, if any, and wakes the batch's callers. An Error (or a bug) before every
+     * append of the batch had its outcome gives the rest "unknown": the statements may have been
+     * sent; the leader's caller gets the Error itself.
      */
     private void lead(Waiting mine) {
-        List<Waiting> batch = List.of();
+        List<Waiting> batch = null;
+        boolean settled = false;
         try {
+            batch = new ArrayList<>();
             synchronized (monitor) {
-                batch = take();
+                take(batch);
             }
             run(batch);
-        } catch (Throwable t) {
-            RuntimeException failure = new IllegalStateException("the shared append transaction failed: " + t, t);
-            for (Waiting w : batch) {
-                w.failure = failure;
-            }
-            throw t;
+            settled = true;
         } finally {
+            int size = batch == null ? 0 : batch.size();
+            if (!settled && size > 0) {
+                EventStoreAccessException unknown;
+                try {
+                    unknown = unsettled();
+                } catch (Throwable e) {
+                    unknown = UNSETTLED_FALLBACK;
+                }
+                for (int i = 0; i < size; i++) {
+                    Waiting w = batch.get(i);
+                    if (w.failure == null && !w.alone) {
+                        w.failure = unknown;
+                    }
+                }
+            }
             Waiting next;
             synchronized (monitor) {
-                if (!batch.contains(mine)) { // never: its caller gets the failure, so it must not run later
+                if (size == 0) { // take() failed before it took the leader's own: its caller gets the failure, it must not run later
                     queue.remove(mine);
                 }
                 next = queue.peek();
@@ -175,14 +200,15 @@ final class GroupCommit {
                     next.leads = true;
                 }
             }
-            for (Waiting w : batch) {
+            if (next != null) {
+                LockSupport.unpark(next.thread);
+            }
+            for (int i = 0; i < size; i++) {
+                Waiting w = batch.get(i);
                 w.done = true;
                 if (w != mine) {
                     LockSupport.unpark(w.thread);
                 }
-            }
-            if (next != null) {
-                LockSupport.unpark(next.thread);
             }
         }
     }
@@ -201,12 +227,12 @@ final class GroupCommit {
     }
 
     /**
-     * The queue's head, then more while the limits allow, up to an append with an event id already
-     * in the batch (a client's retry: it waits for the next batch, which tells it that the id
-     * exists, as the stored events are told apart by id). Caller holds the monitor.
+     * Moves the queue's head into the batch, then more while the limits allow, up to an append
+     * with an event id already in the batch (a client's retry: it waits for the next batch, which
+     * tells it that the id exists, as the stored events are told apart by id). Caller holds the
+     * monitor.
      */
-    private List<Waiting> take() {
-        List<Waiting> batch = new ArrayList<>();
+    private void take(List<Waiting> batch) {
         Set<UUID> ids = new HashSet<>();
         int keys = 0;
         while (!queue.isEmpty() && batch.size() < maxBatch) {
@@ -216,11 +242,11 @@ final class GroupCommit {
                     || next.append.rows().stream().anyMatch(r -> ids.contains(r.eventId())))) {
                 break;
             }
+            batch.add(next); // before it leaves the queue: whatever fails next, its caller is told
+            queue.poll();
             next.append.rows().forEach(r -> ids.add(r.eventId()));
             keys += next.append.keys().size();
-            batch.add(queue.poll());
         }
-        return batch;
     }
 
     private void run(List<Waiting> batch) {

@@ -479,15 +479,21 @@ public final class JdbcEventStore implements EventStore {
         LockKeys lockStep = null;
         try {
             c = dataSource.getConnection();
-            local = needsLocalTransaction(c);
+            boolean ownConnection = needsLocalTransaction(c);
+            // A cursor (fetch size) needs a transaction, and a LOCKED read its locks. A read whose
+            // limit fits in one fetch needs neither: in autocommit it ends with its last row, without
+            // a ROLLBACK round trip (a page of /dcb, a live subscription's poll).
+            boolean oneFetch = options.consistency() != ReadOptions.Consistency.LOCKED && options.limit() > 0
+                    && options.limit() <= fetchSize;
+            local = ownConnection && !oneFetch;
             if (local) {
-                c.setAutoCommit(false); // a cursor (fetch size) needs a transaction
+                c.setAutoCommit(false);
             }
             long upper = options.to();
             Long cap = null;
             switch (options.consistency()) {
                 case SAFE -> {
-                    cap = monotonicSafePosition(c, stored, local);
+                    cap = monotonicSafePosition(c, stored, ownConnection);
                     upper = Math.min(upper, cap);
                 }
                 case LOCKED -> { }
