@@ -158,8 +158,8 @@ final class GroupCommit {
 
     /**
      * Runs one batch from the queue's head, which is the caller's own append: a caller leads when it
-     * finds the queue empty, or when it is handed the lead as the queue's head. Then hands the lead
-     * to the new head, if any, and wakes the batch's callers. An Error (or a bug) before every
+     * finds the queue empty, or when it is handed the lead as the queue's head. Then wakes the
+     * batch's callers and hands the lead to the queue's head, if any. An Error (or a bug) before every
      * append of the batch had its outcome gives the rest "unknown": the statements may have been
      * sent; the leader's caller gets the Error itself.
      */
@@ -189,27 +189,39 @@ final class GroupCommit {
                     }
                 }
             }
-            Waiting next;
-            synchronized (monitor) {
-                if (size == 0) { // take() failed before it took the leader's own: its caller gets the failure, it must not run later
-                    queue.remove(mine);
+            // The batch's callers first, the lead after: while they start their next appends the
+            // lead is still held, so they queue for the next batch instead of one of them finding no
+            // batch running and leading a batch of one (mean batch 13 at 16 threads, against 8.5
+            // when the lead was handed on first).
+            try {
+                for (int i = 0; i < size; i++) {
+                    Waiting w = batch.get(i);
+                    w.done = true;
+                    if (w != mine) {
+                        LockSupport.unpark(w.thread);
+                    }
                 }
-                next = queue.peek();
-                leading = next != null;
-                if (next != null) {
-                    next.leads = true;
-                }
+            } finally {
+                handOn(mine, size == 0);
             }
+        }
+    }
+
+    /** Hands the lead to the queue's head, if any. */
+    private void handOn(Waiting mine, boolean notTaken) {
+        Waiting next;
+        synchronized (monitor) {
+            if (notTaken) { // take() failed before taking the leader's own: its caller gets the failure,
+                queue.remove(mine); // so it must not run later
+            }
+            next = queue.peek();
+            leading = next != null;
             if (next != null) {
-                LockSupport.unpark(next.thread);
+                next.leads = true;
             }
-            for (int i = 0; i < size; i++) {
-                Waiting w = batch.get(i);
-                w.done = true;
-                if (w != mine) {
-                    LockSupport.unpark(w.thread);
-                }
-            }
+        }
+        if (next != null) {
+            LockSupport.unpark(next.thread);
         }
     }
 
