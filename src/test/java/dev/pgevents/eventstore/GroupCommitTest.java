@@ -240,17 +240,11 @@ class GroupCommitTest {
     @Test
     void aBatchWithoutAConnectionRunsItsAppendAloneWhichGetsOne() {
         AtomicBoolean refuse = new AtomicBoolean(true);
-        DataSource refusingOnce = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection") && refuse.compareAndSet(true, false)) {
-                        throw new java.sql.SQLException("no connection now", "08001");
-                    }
-                    try {
-                        return method.invoke(pool, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        DataSource refusingOnce = beforeEachConnection(call -> {
+            if (refuse.compareAndSet(true, false)) {
+                throw new java.sql.SQLException("no connection now", "08001");
+            }
+        });
         JdbcEventStore refusing = new JdbcEventStore(refusingOnce, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
         assertEquals(1, refusing.append(List.of(NewEvent.of(new Opened("second-connection")))).size());
         assertEquals(1, refusing.groupCommitStatistics().orElseThrow().fallbacks(), "nothing was sent: the append ran alone");
@@ -282,29 +276,18 @@ class GroupCommitTest {
     void aLeaderThatDiesOfAnErrorHandsTheLeadToTheQueuedAppends() throws Exception {
         java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        AtomicBoolean fail = new AtomicBoolean(true);
-        DataSource failingOnce = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection") && fail.compareAndSet(true, false)) {
-                        entered.countDown();
-                        release.await(30, TimeUnit.SECONDS); // the others queue meanwhile
-                        throw new AssertionError("the leader's batch died");
-                    }
-                    try {
-                        return method.invoke(pool, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        DataSource failingOnce = beforeEachConnection(call -> {
+            if (call == 1) {
+                entered.countDown();
+                release.await(30, TimeUnit.SECONDS); // the others queue meanwhile
+                throw new AssertionError("the leader's batch died");
+            }
+        });
         JdbcEventStore failing = new JdbcEventStore(failingOnce, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
         Future<List<AppendedEvent>> leader = threads.submit(() -> failing.append(List.of(NewEvent.of(new Opened("dying-leader")))));
         assertTrue(entered.await(20, TimeUnit.SECONDS), "the leader's batch asks for its connection");
         List<Future<List<AppendedEvent>>> queued = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-            int thread = t;
-            queued.add(threads.submit(() -> failing.append(List.of(NewEvent.of(new Opened("after-dying-" + thread))))));
-            awaitUntil("appends queued: " + (t + 1), () -> failing.groupCommitStatistics().orElseThrow().waiting() == thread + 1);
-        }
+        queued.addAll(queueThree(failing, "after-dying-"));
         release.countDown();
         ExecutionException died = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> leader.get(30, TimeUnit.SECONDS));
@@ -320,31 +303,19 @@ class GroupCommitTest {
     void aBatchThatDiesOfAnErrorTellsItsOtherAppendsTheirOutcomeIsUnknownAndTheNextAppendLeads() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        DataSource dyingSecond = (DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        int call = calls.incrementAndGet();
-                        if (call == 1) {
-                            release.await(30, TimeUnit.SECONDS); // the first batch waits: the next one forms
-                        } else if (call == 2) {
-                            throw new AssertionError("the second batch died");
-                        }
-                    }
-                    try {
-                        return method.invoke(pool, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        DataSource dyingSecond = beforeEachConnection(call -> {
+            calls.set(call);
+            if (call == 1) {
+                release.await(30, TimeUnit.SECONDS); // the first batch waits: the next one forms
+            } else if (call == 2) {
+                throw new AssertionError("the second batch died");
+            }
+        });
         JdbcEventStore dying = new JdbcEventStore(dyingSecond, TestEvents.registry(), new JsonbEventSerializer()).withGroupCommit(100);
         Future<List<AppendedEvent>> first = threads.submit(() -> dying.append(List.of(NewEvent.of(new Opened("before-dying")))));
         awaitUntil("the first batch asks for its connection", () -> calls.get() == 1);
         List<Future<List<AppendedEvent>>> dyingBatch = new ArrayList<>();
-        for (int t = 0; t < 3; t++) {
-            int thread = t;
-            dyingBatch.add(threads.submit(() -> dying.append(List.of(NewEvent.of(new Opened("in-dying-" + thread))))));
-            awaitUntil("appends queued: " + (t + 1), () -> dying.groupCommitStatistics().orElseThrow().waiting() == thread + 1);
-        }
+        dyingBatch.addAll(queueThree(dying, "in-dying-"));
         release.countDown();
         assertEquals(1, first.get(30, TimeUnit.SECONDS).size());
         int errors = 0;
@@ -398,11 +369,7 @@ class GroupCommitTest {
         try (Connection blocker = holdAllKey()) {
             Future<?> leader = threads.submit(() -> losing.append(List.of(NewEvent.of(new Opened("lost-leader")))));
             awaitWaiters(1);
-            for (int t = 0; t < 3; t++) {
-                int thread = t;
-                batched.add(threads.submit(() -> losing.append(List.of(NewEvent.of(new Opened("lost-" + thread))))));
-                awaitUntil("appends queued: " + (t + 1), () -> losing.groupCommitStatistics().orElseThrow().waiting() == thread + 1);
-            }
+            batched.addAll(queueThree(losing, "lost-"));
             blocker.rollback();
             leader.get(30, TimeUnit.SECONDS);
         }
@@ -466,6 +433,38 @@ class GroupCommitTest {
         GroupCommitStatistics during = store.groupCommitStatistics().orElseThrow().since(before);
         assertTrue(during.appends() > during.batches(), "appends shared commits: " + during.appends() + " appends in "
                 + during.batches() + " batches");
+    }
+
+    /** What a test does before the pool hands out a connection: the call's number, from 1; may wait or throw. */
+    private interface BeforeConnection {
+        void run(int call) throws Exception;
+    }
+
+    /** The pool, with {@code before} run before each connection it hands out. */
+    private static DataSource beforeEachConnection(BeforeConnection before) {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(GroupCommitTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        before.run(calls.incrementAndGet());
+                    }
+                    try {
+                        return method.invoke(pool, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** Three appends queued one after the other (accounts {@code <prefix>0..2}) behind a batch that waits. */
+    private static List<Future<List<AppendedEvent>>> queueThree(JdbcEventStore store, String prefix) throws InterruptedException {
+        List<Future<List<AppendedEvent>>> queued = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            queued.add(threads.submit(() -> store.append(List.of(NewEvent.of(new Opened(prefix + thread))))));
+            awaitUntil("appends queued: " + (t + 1), () -> store.groupCommitStatistics().orElseThrow().waiting() == thread + 1);
+        }
+        return queued;
     }
 
     private static void appendAlone(Event event) {
