@@ -54,7 +54,10 @@ import org.flywaydb.core.Flyway;
  *       events each) in turn, so each is decided again while its state is cached (one decision on
  *       each fills the cache before the first run); followed by the cache's hits, misses and
  *       stale states;</li>
- *   <li>sharedcached: the same with group commit.</li>
+ *   <li>sharedcached: the same with group commit;</li>
+ *   <li>hot: the cached decision on a long-lived entity, one per thread, each with bench.history
+ *       events (default 5,000) preloaded, interleaved: what a condition's check costs as a tag's
+ *       history grows.</li>
  * </ol>
  * each with 1 and 4 threads (bench.threads). Prints events/s, p50/p99 latency, the ratio to raw at the same
  * thread count, and the CPU per operation of the worker threads (client) and of the PostgreSQL
@@ -62,7 +65,7 @@ import org.flywaydb.core.Flyway;
  * -Dexec.mainClass=dev.pgevents.benchmark.EventStoreBenchmark -Dexec.classpathScope=test}.
  * Optional system properties: bench.seconds (per run, default 6), bench.warmup (seconds before each
  * run, default 3), bench.firstwarmup (seconds before a scenario's first run, default 15),
- * bench.entities (default 20000), bench.threads (default "1,4"), bench.scenarios (default all of
+ * bench.entities (default 20000), bench.history (default 5000), bench.threads (default "1,4"), bench.scenarios (default all of
  * the above; the ratio column needs raw).
  */
 public final class EventStoreBenchmark {
@@ -108,6 +111,9 @@ public final class EventStoreBenchmark {
 
     static final String CEILING = "raw INSERT+COMMIT";
 
+    /** Long-lived entities of the hot scenario: one per thread, up to this many threads. */
+    static final int HOT_ENTITIES = 16;
+
     private EventStoreBenchmark() {
     }
 
@@ -115,6 +121,7 @@ public final class EventStoreBenchmark {
         java.util.logging.LogManager.getLogManager().reset(); // keep the output to the figures
         double seconds = Double.parseDouble(System.getProperty("bench.seconds", "6"));
         int entities = Integer.getInteger("bench.entities", 20_000);
+        int history = Integer.getInteger("bench.history", 5_000);
         DataSource plain = TestDatabase.fresh("pgevents_bench");
         Flyway.configure().dataSource(plain).locations("classpath:db/migration").load().migrate();
         try (Connection c = plain.getConnection(); Statement s = c.createStatement()) {
@@ -133,6 +140,11 @@ public final class EventStoreBenchmark {
                         + " FROM generate_series(1, " + entities + ") e, generate_series(1, 10) n"
                         + " WHERE (SELECT es_lock_keys('{}', '{}', '{}', true)::text) = '' ORDER BY e, n");
             }
+            // the hot entities: one per thread, their events interleaved as long-lived entities' are
+            s.execute("INSERT INTO es_event (event_id, type, tags, payload)"
+                    + " SELECT gen_random_uuid(), 'Increased', ARRAY['counter:h' || e], jsonb_build_object('id', 'h' || e, 'by', 1)"
+                    + " FROM generate_series(0, " + (HOT_ENTITIES - 1) + ") e, generate_series(1, " + history + ") n"
+                    + " WHERE (SELECT es_lock_keys('{}', '{}', '{}', true)::text) = '' ORDER BY n, e");
             s.execute("VACUUM ANALYZE es_event");
         }
         System.out.printf(Locale.ROOT, "pgevents event store benchmark: %d entities x 10 events preloaded, %.0f s per run,"
@@ -152,6 +164,7 @@ public final class EventStoreBenchmark {
             DecisionMaker sharingMaker = new DecisionMaker(sharedStore, tx, retries).sharingCommits((type, tags) -> false);
             DecisionMaker cachingMaker = maker.cachingStates(entities);
             DecisionMaker sharingCachingMaker = sharingMaker.cachingStates(entities);
+            DecisionMaker hotMaker = maker.cachingStates(HOT_ENTITIES);
             AtomicInteger nextRaw = new AtomicInteger();
             Op raw = t -> {
                 try (Connection c = pool.getConnection()) {
@@ -192,14 +205,20 @@ public final class EventStoreBenchmark {
             AtomicInteger nextCached = new AtomicInteger();
             Op cached = t -> cachingMaker.make(new Increase("c" + (1 + nextCached.getAndIncrement() % entities)));
             Op sharedCached = t -> sharingCachingMaker.make(new Increase("s" + (1 + nextCached.getAndIncrement() % entities)));
+            Op hot = t -> hotMaker.make(new Increase("h" + t));
 
             List<String> scenarios = List.of(System.getProperty("bench.scenarios",
-                    "raw,rawtx,floor,append,decision,shared,sharedappend,cached,sharedcached").split(","));
+                    "raw,rawtx,floor,append,decision,shared,sharedappend,cached,sharedcached,hot").split(","));
             for (DecisionMaker m : List.of(cachingMaker, sharingCachingMaker)) {
                 if (scenarios.contains(m == cachingMaker ? "cached" : "sharedcached")) {
                     for (int e = 1; e <= entities; e++) { // fills the cache: the runs measure decisions on cached states
                         m.make(new Increase((m == cachingMaker ? "c" : "s") + e));
                     }
+                }
+            }
+            if (scenarios.contains("hot")) {
+                for (int e = 0; e < HOT_ENTITIES; e++) {
+                    hotMaker.make(new Increase("h" + e));
                 }
             }
             List<Figures> all = new ArrayList<>();
@@ -231,6 +250,10 @@ public final class EventStoreBenchmark {
                 if (scenarios.contains("sharedcached")) {
                     all.add(withCacheFigures(sharingCachingMaker, () -> withBatchSizes(sharedStore,
                             () -> run(plain, "decision, cache, group commit", sharedCached, threads, seconds))));
+                }
+                if (scenarios.contains("hot")) {
+                    all.add(withCacheFigures(hotMaker, () -> run(plain, "cached, " + history + "-event entity", hot, threads,
+                            seconds)));
                 }
             }
             batchSizes.forEach(System.out::println);

@@ -13,6 +13,7 @@ import dev.pgevents.eventstore.EventStoreAccessException;
 import dev.pgevents.eventstore.EventStream;
 import dev.pgevents.eventstore.EventTypeRegistry;
 import dev.pgevents.eventstore.NewEvent;
+import dev.pgevents.eventstore.QueryItem;
 import dev.pgevents.eventstore.Limits;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.ReadOptions;
@@ -273,13 +274,13 @@ public final class JdbcEventStore implements EventStore {
      */
     record PendingAppend(List<RawEvent> rows, AppendCondition checked, LockKeys keys, long broadLockTimeoutMillis) {
 
-        /** Every item names tags and no types: the generic plan (tag index) is right whatever the values. */
+        /** Every item names a tag: the check's generic plan is right whatever the values (see {@link #check}). */
         boolean genericCheck() {
-            return checked != null && checked.failIfEventsMatch().items().stream()
-                    .allMatch(i -> i.types().isEmpty() && !i.tags().isEmpty());
+            return checked != null && !checked.failIfEventsMatch().matchesAll()
+                    && checked.failIfEventsMatch().items().stream().noneMatch(i -> i.tags().isEmpty());
         }
 
-        /** The check keeps its position as a literal: it must be planned with its values. */
+        /** The check keeps a position as a literal (items of types alone, or "all"): it must be planned with its values. */
         boolean customPlans() {
             return checked != null && !genericCheck();
         }
@@ -327,24 +328,53 @@ public final class JdbcEventStore implements EventStore {
             sql.append(RETURNING);
         }
 
-        /** A boolean expression: true when no stored event matches the condition after its position. */
+        /**
+         * A boolean expression: true when no stored event matches the condition after its position.
+         * One count per item, each 0. An item with one tag counts that tag's entries after the
+         * position in es_event_tag (an index range: its cost does not grow with the tag's
+         * history), each tested against the item's types on its event's row. An item with several
+         * tags intersects them in the GIN tag index (its cost grows with the events that carry
+         * them all, not with each tag's). Values are hidden from the planner ({@code (SELECT ?)}):
+         * these plans are right whatever the values, so the statement settles on its generic plan
+         * instead of being planned per execution. An item of types alone walks the (type,
+         * position) index, "all" the primary key, with the position as a literal (planned with
+         * its value: a generic plan cannot tell a common type from a rare one).
+         */
         void check(SqlBuilder sql) {
             // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
             // that finds nothing only after reading the table (docs/event-store.md, plans).
-            sql.append("(SELECT count(*) FROM es_event x WHERE ");
-            if (genericCheck()) {
-                // A constant text, server-prepared and planned once: the tags are hidden from the
-                // planner, and "position + 0" keeps the generic plan off a primary-key range scan
-                // (which, for an old "after", would walk the table): the plan is the tag index.
-                sql.append("(x.position + 0) > ?").param(checked.after());
-                sql.predicate("x", checked.failIfEventsMatch(), " AND ", true);
-            } else {
-                // Types or "all": the position is a literal (a long: no injection), planned with
-                // its value: a generic plan cannot tell a common type from a rare one.
-                sql.append("x.position > " + checked.after());
-                sql.predicate("x", checked.failIfEventsMatch(), " AND ");
+            EventQuery query = checked.failIfEventsMatch();
+            if (query.matchesAll()) {
+                sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + checked.after() + ") = 0");
+                return;
             }
-            sql.append(") = 0");
+            sql.append("(");
+            boolean first = true;
+            for (QueryItem item : query.items()) {
+                sql.append(first ? "" : " AND ");
+                first = false;
+                if (item.tags().isEmpty()) {
+                    sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + checked.after());
+                    sql.predicate("x", EventQuery.of(item), " AND ");
+                } else if (item.tags().size() == 1) {
+                    sql.append("(SELECT count(*) FROM es_event_tag t WHERE t.tag = (SELECT ?::text) AND t.position > (SELECT ?::bigint)")
+                            .param(item.tags().iterator().next()).param(checked.after());
+                    if (!item.types().isEmpty()) { // per entry after the position (usually none): its event's type
+                        sql.append(" AND (SELECT x.type = ANY((SELECT ?::text[])::text[]) FROM es_event x WHERE x.position = t.position)")
+                                .arrayParam("text", item.types().toArray(new String[0]));
+                    }
+                } else {
+                    // "position + 0" keeps the generic plan off a primary-key range scan (which, for
+                    // an old "after", would walk the table): the plan is the tag index
+                    sql.append("(SELECT count(*) FROM es_event x WHERE (x.position + 0) > (SELECT ?::bigint)").param(checked.after());
+                    sql.append(" AND x.tags @> (SELECT ?::text[])").arrayParam("text", item.tags().toArray(new String[0]));
+                    if (!item.types().isEmpty()) {
+                        sql.append(" AND x.type = ANY((SELECT ?::text[])::text[])").arrayParam("text", item.types().toArray(new String[0]));
+                    }
+                }
+                sql.append(") = 0");
+            }
+            sql.append(")");
         }
 
         /** Whether one of the rows would fail this append's condition. */
@@ -516,9 +546,9 @@ public final class JdbcEventStore implements EventStore {
             // a generic plan made for a common type walks the whole table for a rare one.
             boolean tagsOnly = stored.items().stream().allMatch(i -> i.types().isEmpty() && (!i.tags().isEmpty() || stored.matchesAll()));
             // A LOCKED read from a position (a decision's read after its cached states) is one
-            // entity's few newest events: as the append's check, "position + 0" keeps the plan
-            // on the tag index, where a literal bound beyond the statistics' last position makes
-            // the planner walk the primary key through every newer event of the store.
+            // entity's few newest events: "position + 0" keeps the plan on the tag index, where a
+            // literal bound beyond the statistics' last position makes the planner walk the
+            // primary key through every newer event of the store.
             boolean entityTail = locked && options.from() > 1 && tagsOnly && !stored.matchesAll();
             boolean generic = (options.from() <= 1 || entityTail) && upper == Long.MAX_VALUE && options.limit() == 0 && tagsOnly;
             // Bounds are literals (longs: no injection) and left out when they bound nothing: a
