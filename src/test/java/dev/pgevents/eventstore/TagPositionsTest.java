@@ -74,36 +74,43 @@ class TagPositionsTest {
         assertEquals(3, Sql.queryLong(plain, "SELECT count(*) FROM es_event_tag WHERE tag IN (?, ?)", "account:" + b, "account:" + c));
     }
 
+    /** Stores a matching event: the condition fails after any position before it, passes after its own. */
+    static void failsOnlyBeforeItsPosition(EventQuery q, Event matching) {
+        long before = last();
+        store.append(List.of(NewEvent.of(matching)));
+        long at = last();
+        assertThrows(AppendConditionFailed.class, () -> appendIfNone(new Opened(fresh()), q, before), matching.toString());
+        appendIfNone(new Opened(fresh()), q, at);
+    }
+
     @Test
-    void anItemWithSeveralTagsOrTypesFailsOnlyOnAnEventWithAllOfThemAfterThePosition() {
+    void itemsOfTagsAloneFailOnlyOnAnEventWithAllTheTagsOfOneOfThem() {
         String a = fresh();
         String b = fresh();
-        EventQuery both = EventQuery.of(QueryItem.of(List.of(), List.of("account:" + a, "account:" + b)));
-        long start = last();
-        // an event with only the first tag, and one with only the second, after the position: no match
-        store.append(List.of(NewEvent.of(new Opened(a)), NewEvent.of(new Opened(b))));
-        appendIfNone(new Deposited(a, 1), both, start);
-        // an event with both tags: a match
-        store.append(List.of(NewEvent.of(new Transferred(List.of(a, b), 5))));
-        assertThrows(AppendConditionFailed.class, () -> appendIfNone(new Deposited(a, 2), both, start));
-
-        // type and tag: the transfer has both tags but another type
-        EventQuery deposits = EventQuery.of(QueryItem.of(List.of("Deposited"), List.of("account:" + b)));
-        long afterDeposit = last();
-        store.append(List.of(NewEvent.of(new Transferred(List.of(a, b), 6))));
-        appendIfNone(new Opened(b), deposits, afterDeposit);
-        store.append(List.of(NewEvent.of(new Deposited(b, 7))));
-        assertThrows(AppendConditionFailed.class, () -> appendIfNone(new Opened(b), deposits, afterDeposit));
-
-        // several items: any one matching fails the condition, whichever it is
         String c = fresh();
-        long now = last();
-        EventQuery either = EventQuery.of(QueryItem.of(List.of(), List.of("account:" + c)),
-                QueryItem.of(List.of("Deposited"), List.of("account:" + a)), QueryItem.types("NeverStored"));
-        store.append(List.of(NewEvent.of(new Opened(a))));
-        appendIfNone(new Opened(c), either, now);
-        long later = last();
-        store.append(List.of(NewEvent.of(new Deposited(a, 8))));
-        assertThrows(AppendConditionFailed.class, () -> appendIfNone(new Opened(c), either, later));
+        // generic plans: one tag (es_event_tag), several tags (the GIN index)
+        EventQuery q = EventQuery.of(QueryItem.of(List.of(), List.of("account:" + c)),
+                QueryItem.of(List.of(), List.of("account:" + a, "account:" + b)));
+        long start = last();
+        store.append(List.of(NewEvent.of(new Opened(a)), NewEvent.of(new Opened(b)))); // one of the two tags each
+        appendIfNone(new Opened(fresh()), q, start);
+        failsOnlyBeforeItsPosition(q, new Opened(c));
+        failsOnlyBeforeItsPosition(q, new Transferred(List.of(a, b), 5));
+    }
+
+    @Test
+    void itemsWithTypesFailOnlyOnAnEventOfTheirTypesWithTheirTags() {
+        String d = fresh();
+        String e = fresh();
+        // custom plans: one tag and a type, two tags and a type, a type alone
+        EventQuery q = EventQuery.of(QueryItem.of(List.of("Deposited"), List.of("account:" + d)),
+                QueryItem.of(List.of("transfer-made"), List.of("account:" + d, "account:" + e)), QueryItem.types("Withdrawn"));
+        long start = last();
+        store.append(List.of(NewEvent.of(new Opened(d)), NewEvent.of(new Transferred(List.of(d, fresh()), 1)),
+                NewEvent.of(new Deposited(e, 1)), NewEvent.of(new Opened(e)))); // a tag or the type, never both
+        appendIfNone(new Opened(fresh()), q, start);
+        failsOnlyBeforeItsPosition(q, new Deposited(d, 2));
+        failsOnlyBeforeItsPosition(q, new Transferred(List.of(d, e), 3));
+        failsOnlyBeforeItsPosition(q, new TestEvents.Withdrawn(fresh(), 4));
     }
 }

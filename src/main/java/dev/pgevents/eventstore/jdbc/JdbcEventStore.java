@@ -274,13 +274,13 @@ public final class JdbcEventStore implements EventStore {
      */
     record PendingAppend(List<RawEvent> rows, AppendCondition checked, LockKeys keys, long broadLockTimeoutMillis) {
 
-        /** Every item names a tag: the check's generic plan is right whatever the values (see {@link #check}). */
+        /** Every item names tags and no types: the check's generic plan is right whatever the values (see {@link #check}). */
         boolean genericCheck() {
-            return checked != null && !checked.failIfEventsMatch().matchesAll()
-                    && checked.failIfEventsMatch().items().stream().noneMatch(i -> i.tags().isEmpty());
+            return checked != null && checked.failIfEventsMatch().items().stream()
+                    .allMatch(i -> i.types().isEmpty() && !i.tags().isEmpty());
         }
 
-        /** The check keeps a position as a literal (items of types alone, or "all"): it must be planned with its values. */
+        /** The check keeps a position as a literal (items with types, or "all"): it must be planned with its values. */
         boolean customPlans() {
             return checked != null && !genericCheck();
         }
@@ -330,15 +330,14 @@ public final class JdbcEventStore implements EventStore {
 
         /**
          * A boolean expression: true when no stored event matches the condition after its position.
-         * One count per item, each 0. An item with one tag counts that tag's entries after the
-         * position in es_event_tag (an index range: its cost does not grow with the tag's
-         * history), each tested against the item's types on its event's row. An item with several
-         * tags intersects them in the GIN tag index (its cost grows with the events that carry
-         * them all, not with each tag's). Values are hidden from the planner ({@code (SELECT ?)}):
-         * these plans are right whatever the values, so the statement settles on its generic plan
-         * instead of being planned per execution. An item of types alone walks the (type,
-         * position) index, "all" the primary key, with the position as a literal (planned with
-         * its value: a generic plan cannot tell a common type from a rare one).
+         * One count per item, each 0. Items of tags alone have a constant text, server-prepared,
+         * whose generic plan is right whatever the values (hidden from the planner as
+         * {@code (SELECT ?)}, so custom and generic plans cost the same and the plan cache keeps
+         * the generic one): one tag counts its entries after the position in es_event_tag (an
+         * index range: the cost does not grow with the tag's history); several tags intersect
+         * them in the GIN tag index. Items with types write the position as a literal and are
+         * planned with their values: a generic plan cannot tell a common type from a rare one
+         * (for one tag, the planner then chooses between the type's index and the tag's range).
          */
         void check(SqlBuilder sql) {
             // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
@@ -353,23 +352,23 @@ public final class JdbcEventStore implements EventStore {
             for (QueryItem item : query.items()) {
                 sql.append(first ? "" : " AND ");
                 first = false;
-                if (item.tags().isEmpty()) {
-                    sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + checked.after());
-                    sql.predicate("x", EventQuery.of(item), " AND ");
-                } else if (item.tags().size() == 1) {
+                boolean oneTag = item.tags().size() == 1;
+                if (oneTag && item.types().isEmpty()) {
                     sql.append("(SELECT count(*) FROM es_event_tag t WHERE t.tag = (SELECT ?::text) AND t.position > (SELECT ?::bigint)")
                             .param(item.tags().iterator().next()).param(checked.after());
-                    if (!item.types().isEmpty()) { // per entry after the position (usually none): its event's type
-                        sql.append(" AND (SELECT x.type = ANY((SELECT ?::text[])::text[]) FROM es_event x WHERE x.position = t.position)")
-                                .arrayParam("text", item.types().toArray(new String[0]));
-                    }
-                } else {
+                } else if (item.types().isEmpty()) {
                     // "position + 0" keeps the generic plan off a primary-key range scan (which, for
                     // an old "after", would walk the table): the plan is the tag index
                     sql.append("(SELECT count(*) FROM es_event x WHERE (x.position + 0) > (SELECT ?::bigint)").param(checked.after());
                     sql.append(" AND x.tags @> (SELECT ?::text[])").arrayParam("text", item.tags().toArray(new String[0]));
-                    if (!item.types().isEmpty()) {
-                        sql.append(" AND x.type = ANY((SELECT ?::text[])::text[])").arrayParam("text", item.types().toArray(new String[0]));
+                } else {
+                    sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + checked.after());
+                    if (oneTag) {
+                        sql.append(" AND x.position IN (SELECT t.position FROM es_event_tag t WHERE t.tag = ? AND t.position > "
+                                + checked.after() + ")").param(item.tags().iterator().next());
+                        sql.predicate("x", EventQuery.of(QueryItem.of(item.types(), Set.of())), " AND ");
+                    } else {
+                        sql.predicate("x", EventQuery.of(item), " AND ");
                     }
                 }
                 sql.append(") = 0");
