@@ -21,11 +21,12 @@ public final class EventStoreAccessException extends EventStoreException {
     }
 
     private EventStoreAccessException(String fullMessage, String sqlState, SQLException cause) {
-        super(fullMessage + " [SQLSTATE " + sqlState + "]", cause);
+        // no code to show when the cause is not PostgreSQL's (a lost answer, a driver failure)
+        super(sqlState == null ? fullMessage : fullMessage + " [SQLSTATE " + sqlState + "]", cause);
         this.sqlState = sqlState;
     }
 
-    /** With a message that says all (the driver's message stays in the cause); the SQLSTATE is appended. */
+    /** With a message that says all (the driver's message stays in the cause); the SQLSTATE, if any, is appended. */
     public static EventStoreAccessException explained(String message, SQLException cause) {
         return new EventStoreAccessException(message, cause.getSQLState(), cause);
     }
