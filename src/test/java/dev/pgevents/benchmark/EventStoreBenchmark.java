@@ -57,7 +57,9 @@ import org.flywaydb.core.Flyway;
  *   <li>sharedcached: the same with group commit;</li>
  *   <li>hot: the cached decision on a long-lived entity, one per thread, each with bench.history
  *       events (default 5,000) preloaded, interleaved: what a condition's check costs as a tag's
- *       history grows.</li>
+ *       history grows;</li>
+ *   <li>contended: the same decisions, four threads on each of four long-lived entities: stale
+ *       cached states, each retry reading the events after its cached position.</li>
  * </ol>
  * each with 1 and 4 threads (bench.threads). Prints events/s, p50/p99 latency, the ratio to raw at the same
  * thread count, and the CPU per operation of the worker threads (client) and of the PostgreSQL
@@ -206,9 +208,10 @@ public final class EventStoreBenchmark {
             Op cached = t -> cachingMaker.make(new Increase("c" + (1 + nextCached.getAndIncrement() % entities)));
             Op sharedCached = t -> sharingCachingMaker.make(new Increase("s" + (1 + nextCached.getAndIncrement() % entities)));
             Op hot = t -> hotMaker.make(new Increase("h" + t));
+            Op contended = t -> hotMaker.make(new Increase("h" + t % 4));
 
             List<String> scenarios = List.of(System.getProperty("bench.scenarios",
-                    "raw,rawtx,floor,append,decision,shared,sharedappend,cached,sharedcached,hot").split(","));
+                    "raw,rawtx,floor,append,decision,shared,sharedappend,cached,sharedcached,hot,contended").split(","));
             for (DecisionMaker m : List.of(cachingMaker, sharingCachingMaker)) {
                 if (scenarios.contains(m == cachingMaker ? "cached" : "sharedcached")) {
                     for (int e = 1; e <= entities; e++) { // fills the cache: the runs measure decisions on cached states
@@ -216,7 +219,7 @@ public final class EventStoreBenchmark {
                     }
                 }
             }
-            if (scenarios.contains("hot")) {
+            if (scenarios.contains("hot") || scenarios.contains("contended")) {
                 for (int e = 0; e < HOT_ENTITIES; e++) {
                     hotMaker.make(new Increase("h" + e));
                 }
@@ -254,6 +257,10 @@ public final class EventStoreBenchmark {
                 if (scenarios.contains("hot")) {
                     all.add(withCacheFigures(hotMaker, () -> run(plain, "cached, " + history + "-event entity", hot, threads,
                             seconds)));
+                }
+                if (scenarios.contains("contended")) {
+                    all.add(withCacheFigures(hotMaker, () -> run(plain, "contended, " + history + "-event entities", contended,
+                            threads, seconds)));
                 }
             }
             batchSizes.forEach(System.out::println);

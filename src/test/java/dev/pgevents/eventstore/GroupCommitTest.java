@@ -200,13 +200,18 @@ class GroupCommitTest {
         }
         assertEquals(1, first.get(30, TimeUnit.SECONDS).size());
         assertEquals(1, second.get(30, TimeUnit.SECONDS).size());
-        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> duplicate.get(30, TimeUnit.SECONDS));
-        EventStoreAccessException cause = assertInstanceOf(EventStoreAccessException.class, failed.getCause());
-        assertTrue(cause.getMessage().contains("already exists"), cause.getMessage());
-        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE event_id = ?", taken));
+        assertToldItExists(duplicate, taken);
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:fallback-1']"));
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:fallback-2']"));
+    }
+
+    /** The append failed because an event with its id exists, and that event is stored once. */
+    static void assertToldItExists(Future<List<AppendedEvent>> append, UUID id) {
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> append.get(30, TimeUnit.SECONDS));
+        EventStoreAccessException cause = assertInstanceOf(EventStoreAccessException.class, failed.getCause());
+        assertTrue(cause.getMessage().contains("already exists"), cause.getMessage());
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE event_id = ?", id));
     }
 
     @Test
@@ -227,11 +232,7 @@ class GroupCommitTest {
             leader.get(30, TimeUnit.SECONDS);
         }
         assertEquals(id, first.get(30, TimeUnit.SECONDS).get(0).eventId());
-        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> again.get(30, TimeUnit.SECONDS));
-        EventStoreAccessException cause = assertInstanceOf(EventStoreAccessException.class, failed.getCause());
-        assertTrue(cause.getMessage().contains("already exists"), cause.getMessage());
-        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE event_id = ?", id));
+        assertToldItExists(again, id);
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:dup-first']"));
         assertEquals(3, store.groupCommitStatistics().orElseThrow().since(before).batchesOfSize()[1],
                 "the leader, the first, then the second alone: never with the first in one batch");

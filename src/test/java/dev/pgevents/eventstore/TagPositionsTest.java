@@ -113,4 +113,23 @@ class TagPositionsTest {
         failsOnlyBeforeItsPosition(q, new Transferred(List.of(d, e), 3));
         failsOnlyBeforeItsPosition(q, new TestEvents.Withdrawn(fresh(), 4));
     }
+
+    @Test
+    void aLockedReadFromAPositionReadsItsTagsEntriesFromThereEachEventOnceInOrder() {
+        String a = fresh();
+        String b = fresh();
+        store.append(List.of(NewEvent.of(new Opened(a)), NewEvent.of(new Opened(b))));
+        long after = last();
+        store.append(List.of(NewEvent.of(new Deposited(a, 1)), NewEvent.of(new Opened(fresh())),
+                NewEvent.of(new Transferred(List.of(a, b), 2)), NewEvent.of(new Deposited(b, 3))));
+        EventQuery q = EventQuery.tagged("account:" + a).or(EventQuery.tagged("account:" + b));
+        List<Long> positions = new java.util.ArrayList<>();
+        ReadResult result = store.read(q, ReadOptions.defaults().locked().after(after), e -> positions.add(e.position()));
+        List<Long> expected = Sql.queryStrings(plain, "SELECT position FROM es_event WHERE position > ? AND (tags @> ?::text[]"
+                + " OR tags @> ?::text[]) ORDER BY position", after, "{account:" + a + "}", "{account:" + b + "}")
+                .stream().map(Long::valueOf).toList();
+        assertEquals(3, expected.size());
+        assertEquals(expected, positions);
+        assertEquals(expected.get(2), result.appendCondition().orElseThrow().after());
+    }
 }
