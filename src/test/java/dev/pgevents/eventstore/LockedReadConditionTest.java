@@ -268,33 +268,6 @@ class LockedReadConditionTest {
     }
 
     @Test
-    void aLockedReadFromAPositionReadsTheTagsEntriesAndEachEventByItsKeyWhateverTheStatistics() throws Exception {
-        try (Connection c = plain.getConnection()) {
-            EventStore session = in(c);
-            String a = account();
-            session.append(deposit(account())); // so that a's event is not the first: a read from 2 on is a tail
-            long position = session.append(deposit(a)).get(0).position();
-            for (int i = 0; i < 8; i++) { // prepared by the driver from the 5th use
-                c.setAutoCommit(false);
-                assertEquals(1, session.read(query(a), ReadOptions.defaults().locked().after(position - 1), e -> { }).count());
-                c.commit();
-            }
-            String read = Sql.queryStrings(c, "SELECT name FROM pg_prepared_statements WHERE statement LIKE '%CROSS JOIN LATERAL%'")
-                    .get(0);
-            // with few distinct tags a join would be planned as a hash join over every event
-            Sql.exec(c, "ALTER TABLE es_event_tag ALTER COLUMN tag SET (n_distinct = 2)");
-            Sql.exec(c, "ANALYZE es_event_tag");
-            Sql.exec(c, "SET LOCAL plan_cache_mode = force_generic_plan");
-            String plan = String.join("\n", Sql.queryStrings(c, "EXPLAIN (COSTS OFF) EXECUTE \"" + read + "\"('{account:x}', 2)"));
-            c.rollback();
-            c.setAutoCommit(true);
-            // (es_event_tag itself may be scanned whole at this scale: a few pages)
-            assertTrue(plan.contains("Nested Loop") && plan.contains("Index Scan using es_event_pkey on es_event x")
-                    && !plan.contains("Hash Join") && !plan.contains("Hash Semi Join") && !plan.contains("Seq Scan on es_event x"), plan);
-        }
-    }
-
-    @Test
     void aDecisionsReadAndAppendArePlannedOncePerSession() throws Exception {
         try (Connection c = plain.getConnection()) {
             EventStore session = in(c);

@@ -115,7 +115,7 @@ class TagPositionsTest {
     }
 
     @Test
-    void aLockedReadFromAPositionReadsItsTagsEntriesFromThereEachEventOnceInOrder() {
+    void aLockedReadFromAPositionOverTwoTagsReturnsEachEventAfterItOnceInOrder() {
         String a = fresh();
         String b = fresh();
         store.append(List.of(NewEvent.of(new Opened(a)), NewEvent.of(new Opened(b))));
