@@ -2,6 +2,7 @@ package dev.pgevents.eventstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgevents.eventstore.TestEvents.Deposited;
 import dev.pgevents.eventstore.TestEvents.Opened;
@@ -9,6 +10,8 @@ import dev.pgevents.eventstore.TestEvents.Transferred;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore;
 import dev.pgevents.testsupport.Sql;
 import dev.pgevents.testsupport.TestDatabase;
+import dev.pgevents.testsupport.TestTransactions;
+import java.sql.Connection;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -131,5 +134,35 @@ class TagPositionsTest {
         assertEquals(3, expected.size());
         assertEquals(expected, positions);
         assertEquals(expected.get(2), result.appendCondition().orElseThrow().after());
+    }
+
+    @Test
+    void aLockedReadFromAPositionLooksUpEachTagsRangeAndEachEventByKeyEvenWithFewDistinctTags() throws Exception {
+        // a store whose events share few tags: a plan made of joins would scan es_event_tag or es_event whole
+        Sql.exec(plain, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Opened',"
+                + " ARRAY['few:' || (n % 2)], '{}' FROM generate_series(1, 20000) n" + Sql.PROTOCOL);
+        Sql.exec(plain, "ANALYZE es_event_tag");
+        Sql.exec(plain, "ANALYZE es_event");
+        long recent = last() - 10;
+        EventQuery q = EventQuery.tagged("few:0").or(EventQuery.tagged("few:1"));
+        try (Connection c = plain.getConnection()) {
+            EventStore session = new JdbcEventStore(TestTransactions.singleConnection(c), TestEvents.registry(),
+                    new JsonbEventSerializer());
+            for (int i = 0; i < 8; i++) { // prepared by the driver from the 5th use
+                c.setAutoCommit(false);
+                assertEquals(10, session.read(q, ReadOptions.defaults().locked().after(recent), e -> { }).count());
+                c.commit();
+            }
+            c.setAutoCommit(true);
+            List<String> reads = Sql.queryStrings(c, "SELECT name FROM pg_prepared_statements WHERE statement LIKE '%es_event_tag t%'");
+            assertEquals(1, reads.size(), "the read from a position is server-prepared");
+            Sql.exec(c, "SET plan_cache_mode = force_generic_plan");
+            String plan = String.join("\n", Sql.queryStrings(c, "EXPLAIN (COSTS OFF) EXECUTE \"" + reads.get(0) + "\"('{few:0,few:1}', 2)"));
+            Sql.exec(c, "RESET plan_cache_mode");
+            // each tag's range bounded by both values in es_event_tag's key (an index or bitmap scan), each event by its key
+            assertTrue(plan.contains("on es_event_tag_pkey") && plan.contains("Index Cond: ((tag = q.tag) AND (\"position\" >= $1))")
+                    && plan.contains("Index Scan using es_event_pkey on es_event x") && !plan.contains("Seq Scan")
+                    && !plan.contains("Hash Join") && !plan.contains("Hash Semi Join") && !plan.contains("Gather"), plan);
+        }
     }
 }

@@ -549,21 +549,40 @@ public final class JdbcEventStore implements EventStore {
             // literal bound beyond the statistics' last position makes the planner walk the
             // primary key through every newer event of the store.
             boolean entityTail = locked && options.from() > 1 && tagsOnly && !stored.matchesAll();
+            // One tag per item: the events from the position are the tags' entries from it in
+            // es_event_tag, a range per tag whatever the entity's history (a retry after stale
+            // states, a decision on states cached long ago; docs/event-store.md, Tag positions).
+            boolean tagTail = entityTail && stored.items().stream().allMatch(i -> i.tags().size() == 1);
             boolean generic = (options.from() <= 1 || entityTail) && upper == Long.MAX_VALUE && options.limit() == 0 && tagsOnly;
             // Bounds are literals (longs: no injection) and left out when they bound nothing: a
             // generic plan of "position BETWEEN $1 AND $2" guesses 0.5% of the table and walks the
             // primary key filtering tags (100x slower than the tag index, docs/event-store.md).
-            sql.append("SELECT position, event_id, type, type_version, tags, payload, metadata, recorded_at FROM es_event e"
-                    + " WHERE TRUE");
-            if (entityTail) {
-                sql.append(" AND (e.position + 0) >= ?").param(options.from());
-            } else if (options.from() > 1) {
-                sql.append(" AND e.position >= " + options.from());
+            sql.append("SELECT position, event_id, type, type_version, tags, payload, metadata, recorded_at FROM ");
+            if (tagTail) {
+                // Each tag's range, then each entry's event by primary key: lookups in nested loops
+                // whatever the statistics say. The OFFSETs keep the planner from turning the lateral
+                // sub-selects into joins: with few distinct tags it plans those as scans of all of
+                // es_event_tag or es_event (docs/event-store.md, Tag positions). The range is the
+                // predicate: a tag's entries are its events.
+                String[] tags = stored.items().stream().map(i -> i.tags().iterator().next()).distinct().toArray(String[]::new);
+                sql.append("(SELECT DISTINCT r.position AS entry FROM unnest((SELECT ?::text[])) q(tag) CROSS JOIN LATERAL"
+                        + " (SELECT t.position FROM es_event_tag t WHERE t.tag = q.tag AND t.position >= (SELECT ?::bigint) OFFSET 0) r) p")
+                        .arrayParam("text", tags).param(options.from());
+                sql.append(" CROSS JOIN LATERAL (SELECT * FROM es_event x WHERE x.position = p.entry OFFSET 0) e WHERE TRUE");
+            } else {
+                sql.append("es_event e WHERE TRUE");
+                if (entityTail) {
+                    sql.append(" AND (e.position + 0) >= ?").param(options.from());
+                } else if (options.from() > 1) {
+                    sql.append(" AND e.position >= " + options.from());
+                }
             }
             if (upper != Long.MAX_VALUE) {
                 sql.append(" AND e.position <= " + upper);
             }
-            sql.predicate("e", stored, " AND ", generic);
+            if (!tagTail) {
+                sql.predicate("e", stored, " AND ", generic);
+            }
             sql.append(options.direction() == dev.pgevents.eventstore.Direction.FORWARD
                     ? " ORDER BY e.position" : " ORDER BY e.position DESC");
             if (options.limit() > 0) {
