@@ -160,9 +160,10 @@ class TagPositionsTest {
             String plan = String.join("\n", Sql.queryStrings(c, "EXPLAIN (COSTS OFF) EXECUTE \"" + reads.get(0) + "\"('{few:0,few:1}', 2)"));
             Sql.exec(c, "RESET plan_cache_mode");
             // each tag's range bounded by both values in es_event_tag's key (an index or bitmap scan), each event by its key
-            assertTrue(plan.contains("on es_event_tag_pkey") && plan.contains("Index Cond: ((tag = q.tag) AND (\"position\" >= $1))")
+            assertTrue(plan.contains("es_event_tag_pkey") && plan.contains("Index Cond: ((tag = q.tag) AND (\"position\" >= $1))")
                     && plan.contains("Index Scan using es_event_pkey on es_event x") && !plan.contains("Seq Scan")
-                    && !plan.contains("Hash Join") && !plan.contains("Hash Semi Join") && !plan.contains("Gather"), plan);
+                    && !java.util.regex.Pattern.compile("(Hash|Merge)( \\w+)? Join").matcher(plan).find()
+                    && !plan.contains("Gather"), plan);
         }
     }
 }
