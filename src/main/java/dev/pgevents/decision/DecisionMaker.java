@@ -22,7 +22,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiPredicate;
@@ -59,13 +61,13 @@ import java.util.logging.Logger;
  * initial state, with the position it is complete up to (the read's, or the last of the
  * decision's own events: the condition's locks kept every other matching writer out until the
  * commit, so its events draw later positions). A decision whose initial states are all cached
- * at one position first runs on them without reading, its append conditioned on nothing matching
- * after that position: the store's check proves the states current, or fails the append, and the
- * next run (not counted, no backoff) reads only the events after it. A decision whose states are
- * cached at different positions (a course's state folded for another student's subscription)
- * reads the union after the least complete one's position, and folds each event only into the
- * states not complete up to it. A rejection or an empty outcome on cached states proves nothing,
- * so it is confirmed by a read too.
+ * first runs on them without reading, its append conditioned, for each position the states are
+ * cached at (a course's state folded for another student's subscription, the student's at its
+ * registration), on nothing matching those states' queries after it: the store's check proves
+ * the states current, or fails the append, and the next run (not counted, no backoff) reads the
+ * union after the least complete state's position, folding each event only into the states not
+ * complete up to it. A rejection or an empty outcome on cached states proves nothing, so it is
+ * confirmed by a read too.
  */
 public final class DecisionMaker {
 
@@ -279,8 +281,8 @@ public final class DecisionMaker {
             states.add(e == null ? initial.get(i) : e.state());
             upTo[i] = e == null ? 0 : e.position();
         }
-        if (trustCache && cached != null && !cached.contains(null) && Arrays.stream(upTo).distinct().count() == 1) {
-            Outcome trusted = onCachedStates(decision, union, keys, states, upTo[0], optimistic);
+        if (trustCache && cached != null && !cached.contains(null)) {
+            Outcome trusted = onCachedStates(decision, conditions(initial, upTo), keys, states, optimistic);
             if (trusted == NEEDS_TRANSACTION) {
                 return null;
             }
@@ -321,13 +323,27 @@ public final class DecisionMaker {
     }
 
     /**
-     * The run on cached states: their append's condition is the proof they are current. Null when
+     * The proof that cached states are current: per position they are cached at, nothing matching
+     * the union of those states' queries after it.
+     */
+    private static List<AppendCondition> conditions(List<State<?>> states, long[] upTo) {
+        Map<Long, List<EventQuery>> byPosition = new LinkedHashMap<>();
+        for (int i = 0; i < states.size(); i++) {
+            byPosition.computeIfAbsent(upTo[i], p -> new ArrayList<>()).add(states.get(i).query());
+        }
+        List<AppendCondition> conditions = new ArrayList<>(byPosition.size());
+        byPosition.forEach((position, queries) -> conditions.add(new AppendCondition(EventQuery.union(queries), position)));
+        return conditions;
+    }
+
+    /**
+     * The run on cached states: their append's conditions are the proof they are current. Null when
      * that proof is missing (a rejection, no events, a failure of {@code process}, perhaps caused
      * by out-of-date states): then the states are read. {@link #NEEDS_TRANSACTION} when the events
      * need a transaction the optimistic run does not have.
      */
-    private Outcome onCachedStates(Decision decision, EventQuery union, List<State<?>> keys, List<State<?>> cachedStates,
-                                   long position, boolean optimistic) {
+    private Outcome onCachedStates(Decision decision, List<AppendCondition> conditions, List<State<?>> keys,
+                                   List<State<?>> cachedStates, boolean optimistic) {
         List<State<?>> states = new ArrayList<>(cachedStates);
         List<NewEvent> toAppend;
         try {
@@ -343,7 +359,7 @@ public final class DecisionMaker {
         }
         List<AppendedEvent> appended;
         try (TraceSpan span = DecisionSpans.append(toAppend.size())) {
-            appended = store.append(toAppend, new AppendCondition(union, position));
+            appended = store.appendWithConditions(toAppend, conditions);
         } catch (AppendConditionFailed failed) {
             throw new StaleStates(failed);
         }

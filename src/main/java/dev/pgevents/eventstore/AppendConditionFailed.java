@@ -1,22 +1,37 @@
 package dev.pgevents.eventstore;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * The conflict of a conditional append: an event matching the condition's query was appended
- * after the condition's position. Nothing was appended.
+ * after the condition's position (of one of its conditions, for an append with several). Nothing
+ * was appended.
  */
 public final class AppendConditionFailed extends EventStoreException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient AppendCondition condition;
+    private final transient List<AppendCondition> conditions;
 
     public AppendConditionFailed(AppendCondition condition) {
-        super("append condition failed: an event matching " + condition.failIfEventsMatch()
-                + " exists after position " + condition.after());
-        this.condition = condition;
+        this(List.of(condition));
     }
 
+    /** An append with several conditions: one of them failed (the check does not say which). */
+    public AppendConditionFailed(List<AppendCondition> conditions) {
+        super("append condition failed: " + conditions.stream()
+                .map(c -> "an event matching " + c.failIfEventsMatch() + " exists after position " + c.after())
+                .collect(Collectors.joining(", or ")));
+        this.conditions = List.copyOf(conditions);
+    }
+
+    /** The condition, or the first of several. */
     public AppendCondition condition() {
-        return condition;
+        return conditions.get(0);
+    }
+
+    public List<AppendCondition> conditions() {
+        return conditions;
     }
 }

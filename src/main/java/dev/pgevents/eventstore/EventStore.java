@@ -17,6 +17,13 @@ public interface EventStore {
      */
     List<AppendedEvent> append(List<NewEvent> events, AppendCondition condition);
 
+    /**
+     * Appends the events if every condition holds, each with its own position (a decision whose
+     * states are known up to different positions); otherwise throws {@link AppendConditionFailed}
+     * and appends nothing. One check and one set of locks, as for a single condition.
+     */
+    List<AppendedEvent> appendWithConditions(List<NewEvent> events, List<AppendCondition> conditions);
+
     /** Appends facts that need no decision (still ordered against conditions that match them). */
     List<AppendedEvent> append(List<NewEvent> events);
 

@@ -269,6 +269,43 @@ class CachingDecisionMakerTest extends DecisionMakerTest {
     }
 
     @Test
+    void aDecisionOnStatesCachedAtDifferentPositionsAppendsWithoutARead() {
+        String c1 = fresh();
+        String c2 = fresh();
+        String s = "s-" + c1;
+        CountingReads reads = new CountingReads(store);
+        DecisionMaker m = caching(reads, tx);
+        m.make(new DefineCourse(c1, 10));
+        m.make(new DefineCourse(c2, 10));
+        m.make(new Subscribe(c2, "t-" + c2)); // c2's state cached up to here
+        m.make(new Subscribe(c1, s)); // s's state cached up to a later position
+        int readsBefore = reads.reads.get();
+        DecisionResult r = m.make(new Subscribe(c2, s));
+        assertEquals(readsBefore, reads.reads.get(), "each position's states have a condition of their own: no read");
+        assertEquals(1, r.attempts());
+        assertEquals(2, count("student:" + s, "StudentSubscribed"));
+        assertEquals(2, count("course:" + c2, "StudentSubscribed"));
+        assertEquals(0, m.cacheStatistics().stale());
+    }
+
+    @Test
+    void aStaleOneOfStatesCachedAtDifferentPositionsFailsTheAppendAndTheReadDecides() {
+        String c = fresh();
+        String other = fresh();
+        String s = "s-" + c;
+        DecisionMaker m = caching(store, tx);
+        m.make(new DefineCourse(c, 2));
+        m.make(new DefineCourse(other, 2));
+        m.make(new Subscribe(c, "t-" + c)); // c cached with one student of two
+        maker.make(new Subscribe(c, "u-" + c)); // another node fills c
+        m.make(new Subscribe(other, s)); // s cached at a later position than the other node's event
+        assertThrows(CourseFull.class, () -> m.make(new Subscribe(c, s)), "the course's cached state was stale: the read finds it full");
+        assertEquals(2, count("course:" + c, "StudentSubscribed"));
+        assertEquals(1, count("student:" + s, "StudentSubscribed"));
+        assertEquals(1, m.cacheStatistics().stale());
+    }
+
+    @Test
     void fortyBookingsForTenSeatsThroughTwoCachesYieldExactlyTenSeats() throws Exception {
         String c = fresh();
         DecisionMaker[] nodes = {caching(store, tx), caching(store, tx)};

@@ -352,6 +352,15 @@ class DecisionMakerTest {
             }
             return delegate.append(events, condition);
         }
+
+        @Override
+        public List<AppendedEvent> appendWithConditions(List<NewEvent> events, List<AppendCondition> conditions) {
+            appends.incrementAndGet();
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new AppendConditionFailed(conditions);
+            }
+            return delegate.appendWithConditions(events, conditions);
+        }
     }
 
     @Test

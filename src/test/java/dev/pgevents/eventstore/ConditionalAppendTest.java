@@ -90,6 +90,40 @@ class ConditionalAppendTest {
     }
 
     @Test
+    void anAppendWithSeveralConditionsChecksEachAfterItsOwnPosition() {
+        String a = fresh();
+        String b = fresh();
+        EventQuery qa = EventQuery.tagged("account:" + a);
+        EventQuery qb = EventQuery.tagged("account:" + b);
+        store.append(one(new Opened(a)), AppendCondition.failIfAny(qa));
+        long aSeen = consistency(qa);
+        store.append(one(new Opened(b)), AppendCondition.failIfAny(qb));
+        long bSeen = consistency(qb);
+        // a's event after b's position does not fail b's condition, nor b's event after a's position a's
+        store.appendWithConditions(one(new Deposited(a, 1)), List.of(AppendCondition.failIfAnyAfter(qa, aSeen),
+                AppendCondition.failIfAnyAfter(qb, bSeen)));
+        AppendConditionFailed stale = assertThrows(AppendConditionFailed.class, () -> store.appendWithConditions(one(new Deposited(b, 2)),
+                List.of(AppendCondition.failIfAnyAfter(qa, aSeen), AppendCondition.failIfAnyAfter(qb, bSeen))));
+        assertEquals(2, stale.conditions().size());
+        assertTrue(stale.getMessage().contains("after position " + aSeen + ", or an event matching"), stale.getMessage());
+        assertEquals(2, count("account:" + a));
+        assertEquals(1, count("account:" + b), "a failed append appends none of its events");
+        // either condition alone fails it; a type condition (planned with its values) among them too
+        long aNow = consistency(qa);
+        EventQuery opened = EventQuery.ofTypes("Opened");
+        long openedNow = consistency(opened);
+        assertThrows(AppendConditionFailed.class, () -> store.appendWithConditions(one(new Deposited(b, 3)),
+                List.of(AppendCondition.failIfAnyAfter(qa, aNow), AppendCondition.failIfAnyAfter(qb, 0))));
+        store.appendWithConditions(one(new Deposited(b, 3)), List.of(AppendCondition.failIfAnyAfter(qa, aNow),
+                AppendCondition.failIfAnyAfter(opened, openedNow), AppendCondition.failIfAnyAfter(qb, bSeen)));
+        Appends.unconditional(store, new Opened(fresh()));
+        assertThrows(AppendConditionFailed.class, () -> store.appendWithConditions(one(new Deposited(b, 4)),
+                List.of(AppendCondition.failIfAnyAfter(qb, consistency(qb)), AppendCondition.failIfAnyAfter(opened, openedNow))));
+        assertEquals(2, count("account:" + b));
+        assertThrows(InvalidInputException.class, () -> store.appendWithConditions(one(new Deposited(b, 5)), List.of()));
+    }
+
+    @Test
     void semantics() {
         String a = fresh();
         EventQuery q = EventQuery.tagged("account:" + a);

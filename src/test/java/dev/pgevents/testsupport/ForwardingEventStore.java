@@ -28,6 +28,11 @@ public abstract class ForwardingEventStore implements EventStore {
     }
 
     @Override
+    public List<AppendedEvent> appendWithConditions(List<NewEvent> events, List<AppendCondition> conditions) {
+        return delegate.appendWithConditions(events, conditions);
+    }
+
+    @Override
     public List<AppendedEvent> append(List<NewEvent> events) {
         return delegate.append(events);
     }

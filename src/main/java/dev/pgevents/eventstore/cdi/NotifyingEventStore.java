@@ -37,6 +37,11 @@ final class NotifyingEventStore implements EventStore {
     }
 
     @Override
+    public List<AppendedEvent> appendWithConditions(List<NewEvent> events, List<AppendCondition> conditions) {
+        return fired(store.appendWithConditions(events, conditions));
+    }
+
+    @Override
     public List<AppendedEvent> append(List<NewEvent> events) {
         return fired(store.append(events));
     }

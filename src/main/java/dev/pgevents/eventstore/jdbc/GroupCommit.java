@@ -329,7 +329,7 @@ final class GroupCommit {
         for (int j = 0; j < batch.size(); j++) {
             PendingAppend a = batch.get(j).append;
             sql.append((j == 0 ? "" : ", ") + "p" + j + " AS (SELECT ");
-            if (a.checked() == null) {
+            if (a.checked().isEmpty()) {
                 sql.append("true");
             } else {
                 a.check(sql);

@@ -176,12 +176,25 @@ public final class JdbcEventStore implements EventStore {
         if (condition == null) {
             throw new InvalidInputException("condition is null (use append(events) for an unconditional append)");
         }
-        return appendTyped(events, condition);
+        return appendTyped(events, List.of(condition));
+    }
+
+    @Override
+    public List<AppendedEvent> appendWithConditions(List<NewEvent> events, List<AppendCondition> conditions) {
+        if (conditions == null || conditions.isEmpty()) {
+            throw new InvalidInputException("no conditions (use append(events) for an unconditional append)");
+        }
+        for (AppendCondition c : conditions) { // not contains(null): immutable lists throw on it
+            if (c == null) {
+                throw new InvalidInputException("a condition is null");
+            }
+        }
+        return appendTyped(events, List.copyOf(conditions));
     }
 
     @Override
     public List<AppendedEvent> append(List<NewEvent> events) {
-        return appendTyped(events, null);
+        return appendTyped(events, List.of());
     }
 
     @Override
@@ -191,7 +204,7 @@ public final class JdbcEventStore implements EventStore {
         for (RawEvent r : events) {
             decoded.add(codec.decodeToAppend(r).orElse(null));
         }
-        Inserted inserted = insert(events, condition);
+        Inserted inserted = insert(events, condition == null ? List.of() : List.of(condition));
         List<AppendedEvent> out = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             RawEvent r = events.get(i);
@@ -201,13 +214,13 @@ public final class JdbcEventStore implements EventStore {
         return out;
     }
 
-    private List<AppendedEvent> appendTyped(List<NewEvent> events, AppendCondition condition) {
+    private List<AppendedEvent> appendTyped(List<NewEvent> events, List<AppendCondition> conditions) {
         checkNotEmpty(events);
         List<RawEvent> rows = new ArrayList<>(events.size());
         for (NewEvent e : events) {
             rows.add(codec.encode(e));
         }
-        Inserted inserted = insert(rows, condition);
+        Inserted inserted = insert(rows, conditions);
         List<AppendedEvent> out = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             RawEvent r = rows.get(i);
@@ -238,57 +251,57 @@ public final class JdbcEventStore implements EventStore {
      * statement. With group commit on and no transaction of the caller, the append joins the
      * next shared transaction instead ({@link GroupCommit}).
      */
-    private Inserted insert(List<RawEvent> rows, AppendCondition condition) {
-        PendingAppend append = pending(rows, condition);
+    private Inserted insert(List<RawEvent> rows, List<AppendCondition> conditions) {
+        PendingAppend append = pending(rows, conditions);
         Inserted inserted = groupCommit != null && !inGlobalTransaction.getAsBoolean()
                 ? groupCommit.append(append)
                 : runAlone(append);
         if (inserted == null) {
-            throw new AppendConditionFailed(condition);
+            throw new AppendConditionFailed(conditions);
         }
         return inserted;
     }
 
-    private PendingAppend pending(List<RawEvent> rows, AppendCondition condition) {
+    private PendingAppend pending(List<RawEvent> rows, List<AppendCondition> conditions) {
         LockKeys keys = new LockKeys();
         for (RawEvent r : rows) {
             keys.writer(r.type(), r.tags());
         }
-        // the condition as the stored events carry it: renamed types with their old names
-        AppendCondition checked = condition == null ? null
-                : new AppendCondition(codec.registry().withOldNames(condition.failIfEventsMatch()), condition.after());
-        if (checked != null) {
-            keys.condition(checked.failIfEventsMatch());
+        // the conditions as the stored events carry them: renamed types with their old names
+        List<AppendCondition> checked = new ArrayList<>(conditions.size());
+        for (AppendCondition c : conditions) {
+            checked.add(new AppendCondition(codec.registry().withOldNames(c.failIfEventsMatch()), c.after()));
+            keys.condition(c.failIfEventsMatch());
         }
         if (keys.size() > Limits.MAX_LOCK_KEYS_PER_APPEND) {
             throw new InvalidInputException("the append needs " + keys.size() + " lock keys (distinct types and tags of its"
                     + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
-        return new PendingAppend(rows, checked, keys, broadConditionLockTimeout.toMillis());
+        return new PendingAppend(rows, List.copyOf(checked), keys, broadConditionLockTimeout.toMillis());
     }
 
     /**
-     * One append's rows, its condition (with old type names) and its lock keys, ready to run alone
+     * One append's rows, its conditions (with old type names; none: unconditional) and its lock keys, ready to run alone
      * or in a shared transaction.
      */
-    record PendingAppend(List<RawEvent> rows, AppendCondition checked, LockKeys keys, long broadLockTimeoutMillis) {
+    record PendingAppend(List<RawEvent> rows, List<AppendCondition> checked, LockKeys keys, long broadLockTimeoutMillis) {
 
         /** Every item names tags and no types: the check's generic plan is right whatever the values (see {@link #check}). */
         boolean genericCheck() {
-            return checked != null && checked.failIfEventsMatch().items().stream()
+            return !checked.isEmpty() && checked.stream().flatMap(c -> c.failIfEventsMatch().items().stream())
                     .allMatch(i -> i.types().isEmpty() && !i.tags().isEmpty());
         }
 
         /** The check keeps a position as a literal (items with types, or "all"): it must be planned with its values. */
         boolean customPlans() {
-            return checked != null && !genericCheck();
+            return !checked.isEmpty() && !genericCheck();
         }
 
         /** In the caller's transaction, or as one implicit transaction in autocommit: what it inserted, or null when the condition failed. */
         Inserted runAlone(Connection c) throws SQLException, AppendRoundTrip.OutcomeUnknown {
             SqlBuilder sql = new SqlBuilder();
-            boolean lockStatement = checked != null;
+            boolean lockStatement = !checked.isEmpty();
             if (lockStatement) {
                 sql.append(LockKeys.LOCK_STATEMENT);
                 keys.appendTo(sql, true, broadLockTimeoutMillis);
@@ -317,7 +330,7 @@ public final class JdbcEventStore implements EventStore {
          */
         void insertStatement(SqlBuilder sql, boolean unconditionalTakesLocks) {
             appendInsert(sql, rows);
-            if (checked != null) {
+            if (!checked.isEmpty()) {
                 sql.append(" WHERE ");
                 check(sql);
             } else if (unconditionalTakesLocks) {
@@ -329,8 +342,8 @@ public final class JdbcEventStore implements EventStore {
         }
 
         /**
-         * A boolean expression: true when no stored event matches the condition after its position.
-         * One count per item, each 0. Items of tags alone have a constant text, server-prepared,
+         * A boolean expression: true when no stored event matches a condition after its position.
+         * One count per item of each condition, each 0. Items of tags alone have a constant text, server-prepared,
          * whose generic plan is right whatever the values (hidden from the planner as
          * {@code (SELECT ?)}, so custom and generic plans cost the same and the plan cache keeps
          * the generic one): one tag counts its entries after the position in es_event_tag (an
@@ -340,11 +353,20 @@ public final class JdbcEventStore implements EventStore {
          * (for one tag, the planner then chooses between the type's index and the tag's range).
          */
         void check(SqlBuilder sql) {
+            sql.append("(");
+            for (int i = 0; i < checked.size(); i++) {
+                sql.append(i == 0 ? "" : " AND ");
+                check(sql, checked.get(i));
+            }
+            sql.append(")");
+        }
+
+        private static void check(SqlBuilder sql, AppendCondition condition) {
             // count(*) rather than EXISTS: EXISTS plans for the first row and may prefer a scan
             // that finds nothing only after reading the table (docs/event-store.md, plans).
-            EventQuery query = checked.failIfEventsMatch();
+            EventQuery query = condition.failIfEventsMatch();
             if (query.matchesAll()) {
-                sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + checked.after() + ") = 0");
+                sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + condition.after() + ") = 0");
                 return;
             }
             sql.append("(");
@@ -355,17 +377,17 @@ public final class JdbcEventStore implements EventStore {
                 boolean oneTag = item.tags().size() == 1;
                 if (oneTag && item.types().isEmpty()) {
                     sql.append("(SELECT count(*) FROM es_event_tag t WHERE t.tag = (SELECT ?::text) AND t.position > (SELECT ?::bigint)")
-                            .param(item.tags().iterator().next()).param(checked.after());
+                            .param(item.tags().iterator().next()).param(condition.after());
                 } else if (item.types().isEmpty()) {
                     // "position + 0" keeps the generic plan off a primary-key range scan (which, for
                     // an old "after", would walk the table): the plan is the tag index
-                    sql.append("(SELECT count(*) FROM es_event x WHERE (x.position + 0) > (SELECT ?::bigint)").param(checked.after());
+                    sql.append("(SELECT count(*) FROM es_event x WHERE (x.position + 0) > (SELECT ?::bigint)").param(condition.after());
                     sql.append(" AND x.tags @> (SELECT ?::text[])").arrayParam("text", item.tags().toArray(new String[0]));
                 } else {
-                    sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + checked.after());
+                    sql.append("(SELECT count(*) FROM es_event x WHERE x.position > " + condition.after());
                     if (oneTag) {
                         sql.append(" AND x.position IN (SELECT t.position FROM es_event_tag t WHERE t.tag = ? AND t.position > "
-                                + checked.after() + ")").param(item.tags().iterator().next());
+                                + condition.after() + ")").param(item.tags().iterator().next());
                         sql.predicate("x", EventQuery.of(QueryItem.of(item.types(), Set.of())), " AND ");
                     } else {
                         sql.predicate("x", EventQuery.of(item), " AND ");
@@ -378,7 +400,7 @@ public final class JdbcEventStore implements EventStore {
 
         /** Whether one of the rows would fail this append's condition. */
         boolean conflictsWith(List<RawEvent> others) {
-            return checked != null && others.stream().anyMatch(r -> checked.failIfEventsMatch().matches(r.type(), r.tags()));
+            return others.stream().anyMatch(r -> checked.stream().anyMatch(c -> c.failIfEventsMatch().matches(r.type(), r.tags())));
         }
     }
 
