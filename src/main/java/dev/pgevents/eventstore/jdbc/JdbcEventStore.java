@@ -270,8 +270,9 @@ public final class JdbcEventStore implements EventStore {
         // the conditions as the stored events carry them: renamed types with their old names
         List<AppendCondition> checked = new ArrayList<>(conditions.size());
         for (AppendCondition c : conditions) {
-            checked.add(new AppendCondition(codec.registry().withOldNames(c.failIfEventsMatch()), c.after()));
-            keys.condition(c.failIfEventsMatch());
+            AppendCondition widened = new AppendCondition(codec.registry().withOldNames(c.failIfEventsMatch()), c.after());
+            checked.add(widened);
+            keys.condition(widened.failIfEventsMatch());
         }
         if (keys.size() > Limits.MAX_LOCK_KEYS_PER_APPEND) {
             throw new InvalidInputException("the append needs " + keys.size() + " lock keys (distinct types and tags of its"
