@@ -283,8 +283,8 @@ public final class JdbcEventStore implements EventStore {
     }
 
     /**
-     * One append's rows, its conditions (with old type names; none: unconditional) and its lock keys, ready to run alone
-     * or in a shared transaction.
+     * One append's rows, its conditions (with old type names; none: unconditional) and its lock
+     * keys, ready to run alone or in a shared transaction.
      */
     record PendingAppend(List<RawEvent> rows, List<AppendCondition> checked, LockKeys keys, long broadLockTimeoutMillis) {
 
@@ -344,8 +344,8 @@ public final class JdbcEventStore implements EventStore {
 
         /**
          * A boolean expression: true when no stored event matches a condition after its position.
-         * One count per item of each condition, each 0. Items of tags alone have a constant text, server-prepared,
-         * whose generic plan is right whatever the values (hidden from the planner as
+         * One count per item of each condition, each 0. Items of tags alone have a constant text,
+         * server-prepared, whose generic plan is right whatever the values (hidden from the planner as
          * {@code (SELECT ?)}, so custom and generic plans cost the same and the plan cache keeps
          * the generic one): one tag counts its entries after the position in es_event_tag (an
          * index range: the cost does not grow with the tag's history); several tags intersect
