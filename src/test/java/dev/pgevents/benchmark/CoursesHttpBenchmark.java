@@ -18,9 +18,10 @@ import java.util.function.IntPredicate;
  * after the APIs; ratios are to their mean. Subscriptions are decisions over two states (the
  * course's and the student's events), a conditional append and a commit; each client works on
  * its own courses, students and carts. A first round, not printed, warms the server's JIT up: its
- * phases are half as long as the measured ones (2 s at least) unless
- * {@code -Dbench.warmup=<seconds per phase>} (1 at least) says otherwise: 60-s warm-up phases left
- * the ratios where 3-s ones put them (docs/benchmarks.md, "Where a command's CPU goes"). With
+ * phases last 20 s, or half a measured phase if that is longer, unless
+ * {@code -Dbench.warmup=<seconds per phase>} (1 at least) says otherwise: after 3- and 4-s warm-up
+ * phases the baselines still doubled within the measured round and the GETs came out 20 to 35
+ * points lower (docs/benchmarks.md, "Warm-up and the GETs"). With
  * {@code -Dbench.serverPid=<pid>} of a server on the same machine, each phase also prints (stderr)
  * the server's CPU per request: its executor threads (requests and listener passes), its JIT
  * compilers and the rest.
@@ -67,7 +68,7 @@ public final class CoursesHttpBenchmark {
         String base = args[0].endsWith("/") ? args[0] : args[0] + "/";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         String mode = args.length > 2 ? args[2] : "all";
-        int warmup = Integer.getInteger("bench.warmup", Math.max(2, seconds / 2));
+        int warmup = Integer.getInteger("bench.warmup", Math.max(20, seconds / 2));
         for (boolean print : new boolean[] {false, true}) {
             CoursesHttpBenchmark round = new CoursesHttpBenchmark(base, Duration.ofSeconds(print ? seconds : Math.max(1, warmup)), print);
             switch (mode) {
