@@ -74,9 +74,8 @@ public final class DecisionMaker {
     private static final Logger LOG = Logger.getLogger(DecisionMaker.class.getName());
 
     /**
-     * What the state cache did so far: decisions that found all their states (which still read the
-     * newer events when the states were cached at different positions), those that did not, runs
-     * on cached states that proved out of date, and the states kept.
+     * What the state cache did so far: decisions that found all their states, those that did not,
+     * runs on cached states that proved out of date, and the states kept.
      */
     public record CacheStatistics(long hits, long misses, long stale, int entries) {
     }
@@ -303,7 +302,7 @@ public final class DecisionMaker {
                 // The read was complete to its end for every query of U: each state is complete up
                 // to the read's last position and to every position cached before it (a matching
                 // writer below one was done before the read's locks were granted). One position
-                // for all lets the next decision on these states decide without a read.
+                // for all gives the next decision on these states one condition instead of several.
                 long complete = Math.max(condition.after(), Arrays.stream(upTo).max().orElse(0));
                 cache.put(keys, states.stream().<StateCache.Entry>map(st -> new StateCache.Entry(st, complete)).toList());
             }

@@ -18,15 +18,22 @@ public final class AppendConditionFailed extends EventStoreException {
         this(List.of(condition));
     }
 
-    /** An append with several conditions: one of them failed (the check does not say which). */
+    /** An append with several conditions (one at least): one of them failed (the check does not say which). */
     public AppendConditionFailed(List<AppendCondition> conditions) {
-        super("append condition failed: " + conditions.stream()
+        super("append condition failed: " + requireSome(conditions).stream()
                 .map(c -> "an event matching " + c.failIfEventsMatch() + " exists after position " + c.after())
                 .collect(Collectors.joining(", or ")));
         this.conditions = List.copyOf(conditions);
     }
 
-    /** The condition, or the first of several. */
+    private static List<AppendCondition> requireSome(List<AppendCondition> conditions) {
+        if (conditions == null || conditions.isEmpty()) {
+            throw new IllegalArgumentException("a failed append has one condition at least");
+        }
+        return conditions;
+    }
+
+    /** The condition, or the first of several (not necessarily the one that failed). */
     public AppendCondition condition() {
         return conditions.get(0);
     }

@@ -20,7 +20,8 @@ public interface EventStore {
     /**
      * Appends the events if every condition holds, each with its own position (a decision whose
      * states are known up to different positions); otherwise throws {@link AppendConditionFailed}
-     * and appends nothing. One check and one set of locks, as for a single condition.
+     * and appends nothing. One check and one set of locks, as for a single condition. A null or
+     * empty list, or a null condition in it: {@link InvalidInputException}.
      */
     List<AppendedEvent> appendWithConditions(List<NewEvent> events, List<AppendCondition> conditions);
 

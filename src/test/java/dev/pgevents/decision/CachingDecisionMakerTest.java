@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pgevents.decision.courses.CourseDecisions;
 import dev.pgevents.decision.courses.CourseDecisions.CourseFull;
 import dev.pgevents.decision.courses.CourseDecisions.DefineCourse;
 import dev.pgevents.decision.courses.CourseDecisions.Subscribe;
@@ -302,6 +303,25 @@ class CachingDecisionMakerTest extends DecisionMakerTest {
         assertThrows(CourseFull.class, () -> m.make(new Subscribe(c, s)), "the course's cached state was stale: the read finds it full");
         assertEquals(2, count("course:" + c, "StudentSubscribed"));
         assertEquals(1, count("student:" + s, "StudentSubscribed"));
+        assertEquals(1, m.cacheStatistics().stale());
+    }
+
+    @Test
+    void aStaleStateCachedAtTheLaterPositionFailsTheAppendToo() {
+        String c = fresh();
+        String s = "s-" + c;
+        DecisionMaker m = caching(store, tx);
+        m.make(new DefineCourse(c, 10));
+        for (int i = 0; i < CourseDecisions.MAX_COURSES_PER_STUDENT; i++) {
+            m.make(new DefineCourse(c + "-" + i, 10));
+        }
+        m.make(new Subscribe(c + "-0", s));
+        m.make(new Subscribe(c + "-1", s)); // s cached with two courses, after c's definition
+        maker.make(new Subscribe(c + "-2", s)); // another node gives s its last course
+        DecisionRejected limit = assertThrows(DecisionRejected.class, () -> m.make(new Subscribe(c, s)),
+                "the student's cached state was stale");
+        assertEquals("student-limit", limit.reason());
+        assertEquals(CourseDecisions.MAX_COURSES_PER_STUDENT, count("student:" + s, "StudentSubscribed"));
         assertEquals(1, m.cacheStatistics().stale());
     }
 

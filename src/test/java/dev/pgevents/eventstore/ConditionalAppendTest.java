@@ -121,6 +121,35 @@ class ConditionalAppendTest {
                 List.of(AppendCondition.failIfAnyAfter(qb, consistency(qb)), AppendCondition.failIfAnyAfter(opened, openedNow))));
         assertEquals(2, count("account:" + b));
         assertThrows(InvalidInputException.class, () -> store.appendWithConditions(one(new Deposited(b, 5)), List.of()));
+        assertThrows(InvalidInputException.class, () -> store.appendWithConditions(one(new Deposited(b, 5)), null));
+        List<AppendCondition> withNull = new ArrayList<>();
+        withNull.add(AppendCondition.failIfAny(qa));
+        withNull.add(null);
+        assertThrows(InvalidInputException.class, () -> store.appendWithConditions(one(new Deposited(b, 5)), withNull));
+        assertEquals(2, count("account:" + b));
+    }
+
+    @Test
+    void anAppendWithSeveralConditionsWaitsForAWriterMatchingItsSecondThenFails() throws Exception {
+        String a = fresh();
+        String b = fresh();
+        EventQuery qa = EventQuery.tagged("account:" + a);
+        EventQuery qb = EventQuery.tagged("account:" + b);
+        long seen = consistency(qb);
+        try (Connection writer = plain.getConnection(); Connection appender = plain.getConnection()) {
+            writer.setAutoCommit(false);
+            Appends.unconditional(store(TestTransactions.singleConnection(writer)), new Opened(b));
+            int pid = AdvisoryLocks.pid(appender);
+            EventStore onAppender = store(TestTransactions.singleConnection(appender));
+            Future<?> append = threads.submit(() -> onAppender.appendWithConditions(one(new Opened(a)),
+                    List.of(AppendCondition.failIfAny(qa), AppendCondition.failIfAnyAfter(qb, seen))));
+            AdvisoryLocks.awaitWaiting(plain, pid);
+            assertFalse(append.isDone(), "the second condition's key waits for the open writer");
+            writer.commit();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> append.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(AppendConditionFailed.class, e.getCause());
+        }
+        assertEquals(0, count("account:" + a));
     }
 
     @Test

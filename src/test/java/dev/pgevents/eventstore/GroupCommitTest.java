@@ -97,6 +97,42 @@ class GroupCommitTest {
     }
 
     @Test
+    void appendsWithSeveralConditionsInOneBatchConflictThroughTheirSecondCondition() throws Exception {
+        EventQuery race = EventQuery.tagged("race:several");
+        long seen = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+        List<Future<Boolean>> racers = new ArrayList<>();
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-several")));
+            awaitWaiters(1);
+            for (int t = 0; t < 15; t++) {
+                int thread = t;
+                racers.add(threads.submit(() -> {
+                    try {
+                        // the first condition never fails: only the second can tell the racers apart
+                        store.appendWithConditions(List.of(NewEvent.of(new Race("several", thread))), List.of(
+                                AppendCondition.failIfAny(EventQuery.tagged("account:nobody-" + thread)),
+                                AppendCondition.failIfAnyAfter(race, seen)));
+                        return true;
+                    } catch (AppendConditionFailed conflict) {
+                        return false;
+                    }
+                }));
+            }
+            awaitQueued(15);
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        int winners = 0;
+        for (Future<Boolean> f : racers) {
+            winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        assertEquals(1, winners, "the batch's later appends see its first one's event through their second condition");
+        assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['race:several']"));
+        assertEquals(1, store.groupCommitStatistics().orElseThrow().since(before).batchesOfSize()[15], "one batch of 15");
+    }
+
+    @Test
     void anAppendThatFailsItsCheckDoesNotFailTheLaterOnesOfItsBatch() throws Exception {
         EventQuery race = EventQuery.tagged("race:chain");
         long stale = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();

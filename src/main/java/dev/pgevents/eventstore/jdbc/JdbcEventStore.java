@@ -276,7 +276,7 @@ public final class JdbcEventStore implements EventStore {
         }
         if (keys.size() > Limits.MAX_LOCK_KEYS_PER_APPEND) {
             throw new InvalidInputException("the append needs " + keys.size() + " lock keys (distinct types and tags of its"
-                    + " events and keys of its condition), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
+                    + " events and keys of its conditions), the limit is " + Limits.MAX_LOCK_KEYS_PER_APPEND
                     + ": split it into smaller appends");
         }
         return new PendingAppend(rows, List.copyOf(checked), keys, broadConditionLockTimeout.toMillis());
