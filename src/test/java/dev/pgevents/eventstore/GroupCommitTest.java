@@ -61,20 +61,22 @@ class GroupCommitTest {
         pool.close();
     }
 
-    @Test
-    void conflictingAppendsInOneBatchHaveExactlyOneWinner() throws Exception {
-        EventQuery race = EventQuery.tagged("race:batched");
-        long seen = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
-        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+    /** One racer's conditional append; AppendConditionFailed makes it a loser. */
+    interface Racer {
+        void append(int thread);
+    }
+
+    /** Queues 15 racers behind a leader held in its lock step, so they run as one batch; returns the winners. */
+    private int winnersOfOneBatch(String leaderId, Racer racer) throws Exception {
         List<Future<Boolean>> racers = new ArrayList<>();
         try (Connection blocker = holdAllKey()) {
-            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-1")));
+            Future<?> leader = threads.submit(() -> appendAlone(new Opened(leaderId)));
             awaitWaiters(1);
             for (int t = 0; t < 15; t++) {
                 int thread = t;
                 racers.add(threads.submit(() -> {
                     try {
-                        store.append(List.of(NewEvent.of(new Race("batched", thread))), AppendCondition.failIfAnyAfter(race, seen));
+                        racer.append(thread);
                         return true;
                     } catch (AppendConditionFailed conflict) {
                         return false;
@@ -89,6 +91,16 @@ class GroupCommitTest {
         for (Future<Boolean> f : racers) {
             winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
         }
+        return winners;
+    }
+
+    @Test
+    void conflictingAppendsInOneBatchHaveExactlyOneWinner() throws Exception {
+        EventQuery race = EventQuery.tagged("race:batched");
+        long seen = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
+        GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
+        int winners = winnersOfOneBatch("leader-1", thread ->
+                store.append(List.of(NewEvent.of(new Race("batched", thread))), AppendCondition.failIfAnyAfter(race, seen)));
         assertEquals(1, winners, "the batch's later appends see its first one's event");
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['race:batched']"));
         GroupCommitStatistics batch = store.groupCommitStatistics().orElseThrow().since(before);
@@ -101,32 +113,11 @@ class GroupCommitTest {
         EventQuery race = EventQuery.tagged("race:several");
         long seen = store.read(race, ReadOptions.defaults(), e -> { }).consistencyPosition().getAsLong();
         GroupCommitStatistics before = store.groupCommitStatistics().orElseThrow();
-        List<Future<Boolean>> racers = new ArrayList<>();
-        try (Connection blocker = holdAllKey()) {
-            Future<?> leader = threads.submit(() -> appendAlone(new Opened("leader-several")));
-            awaitWaiters(1);
-            for (int t = 0; t < 15; t++) {
-                int thread = t;
-                racers.add(threads.submit(() -> {
-                    try {
-                        // the first condition never fails: only the second can tell the racers apart
-                        store.appendWithConditions(List.of(NewEvent.of(new Race("several", thread))), List.of(
-                                AppendCondition.failIfAny(EventQuery.tagged("account:nobody-" + thread)),
-                                AppendCondition.failIfAnyAfter(race, seen)));
-                        return true;
-                    } catch (AppendConditionFailed conflict) {
-                        return false;
-                    }
-                }));
-            }
-            awaitQueued(15);
-            blocker.rollback();
-            leader.get(30, TimeUnit.SECONDS);
-        }
-        int winners = 0;
-        for (Future<Boolean> f : racers) {
-            winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
-        }
+        // the first condition never fails: only the second can tell the racers apart
+        int winners = winnersOfOneBatch("leader-several", thread ->
+                store.appendWithConditions(List.of(NewEvent.of(new Race("several", thread))), List.of(
+                        AppendCondition.failIfAny(EventQuery.tagged("account:nobody-" + thread)),
+                        AppendCondition.failIfAnyAfter(race, seen))));
         assertEquals(1, winners, "the batch's later appends see its first one's event through their second condition");
         assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['race:several']"));
         assertEquals(1, store.groupCommitStatistics().orElseThrow().since(before).batchesOfSize()[15], "one batch of 15");
