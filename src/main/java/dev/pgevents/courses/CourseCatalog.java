@@ -20,7 +20,9 @@ import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Read model: the course catalogue ({@code GET /api/courses}, {@code GET /api/courses/{id}}),
@@ -74,6 +76,17 @@ public class CourseCatalog extends JpaReadModel {
     @Override
     protected List<Class<? extends ProjectedEntity>> entities() {
         return List.of(CourseView.class);
+    }
+
+    /** The batch's courses in one select, not one per event (a pass under load carries many). */
+    @Override
+    public void beforeBatch(List<RecordedEvent> batch) {
+        preload(CourseView.class, batch.stream().map(CourseCatalog::courseOf).filter(Objects::nonNull).collect(Collectors.toSet()));
+    }
+
+    private static String courseOf(RecordedEvent event) {
+        Object e = event.event();
+        return e instanceof CourseEvent c ? c.courseId() : e instanceof SubscriptionEvent s ? s.courseId() : null;
     }
 
     @Override

@@ -21,10 +21,14 @@ import java.util.function.IntPredicate;
  * phases last 20 s, or half a measured phase if that is longer, unless
  * {@code -Dbench.warmup=<seconds per phase>} (1 at least) says otherwise: after 3- and 4-s warm-up
  * phases the baselines still doubled within the measured round and the GETs came out 20 to 35
- * points lower (docs/benchmarks.md, "Warm-up and the GETs"). With
+ * points lower (docs/benchmarks.md, "Warm-up and the GETs"). Three such rounds by default
+ * ({@code -Dbench.warmupRounds=<n>}): the JIT compiles the commands' code for minutes, a fifth of
+ * the server's CPU in the first round and 2-5% in the third (docs/benchmarks.md, "The whole
+ * machine"). With
  * {@code -Dbench.serverPid=<pid>} of a server on the same machine, each phase also prints (stderr)
  * the server's CPU per request: its executor threads (requests and listener passes), its JIT
- * compilers and the rest.
+ * compilers and the rest; and the machine's: all CPUs' busy time, the server's, PostgreSQL's and
+ * this load client's.
  *
  * <p>With {@code reads}, only the queries are measured, each between two select baselines (ratio to
  * their mean, so a machine whose speed drifts during the run moves the baseline with the query);
@@ -34,7 +38,7 @@ import java.util.function.IntPredicate;
  * cost the commands.
  *
  * <pre>
- * java [-Dbench.warmup=seconds] [-Dbench.serverPid=pid] -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads|commands]
+ * java [-Dbench.warmup=seconds] [-Dbench.warmupRounds=n] [-Dbench.serverPid=pid] -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads|commands]
  * </pre>
  */
 public final class CoursesHttpBenchmark {
@@ -69,14 +73,23 @@ public final class CoursesHttpBenchmark {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         String mode = args.length > 2 ? args[2] : "all";
         int warmup = Integer.getInteger("bench.warmup", Math.max(20, seconds / 2));
-        for (boolean print : new boolean[] {false, true}) {
-            CoursesHttpBenchmark round = new CoursesHttpBenchmark(base, Duration.ofSeconds(print ? seconds : Math.max(1, warmup)), print);
-            switch (mode) {
-                case "reads" -> round.reads();
-                case "commands" -> round.commands();
-                case "all" -> round.all();
-                default -> throw new IllegalArgumentException("unknown mode " + mode + ": reads, commands or nothing");
+        int warmupRounds = Math.max(1, Integer.getInteger("bench.warmupRounds", 3));
+        for (int r = 1; r <= warmupRounds; r++) {
+            ServerCpu before = SERVER_PID == null ? null : ServerCpu.of(SERVER_PID);
+            new CoursesHttpBenchmark(base, Duration.ofSeconds(Math.max(1, warmup)), false).run(mode);
+            if (before != null) {
+                System.err.printf("warm-up round %d: %s%n", r, ServerCpu.of(SERVER_PID).jitShareSince(before));
             }
+        }
+        new CoursesHttpBenchmark(base, Duration.ofSeconds(seconds), true).run(mode);
+    }
+
+    private void run(String mode) throws Exception {
+        switch (mode) {
+            case "reads" -> reads();
+            case "commands" -> commands();
+            case "all" -> all();
+            default -> throw new IllegalArgumentException("unknown mode " + mode + ": reads, commands or nothing");
         }
     }
 
@@ -236,10 +249,14 @@ public final class CoursesHttpBenchmark {
     private HttpLoad.Result load(String label, Request request, int status, HttpLoad.Result baseline) throws Exception {
         long start = System.currentTimeMillis();
         ServerCpu before = SERVER_PID == null ? null : ServerCpu.of(SERVER_PID);
+        ServerCpu.Machine machineBefore = SERVER_PID == null ? null : ServerCpu.Machine.now();
         HttpLoad.Result r = HttpLoad.run(CLIENTS, phase, PER_CLIENT, requests(request, s -> s == status));
         if (print) {
             if (before != null) {
-                System.err.printf("phase %s: %s%n", label, ServerCpu.of(SERVER_PID).perRequestSince(before, r.sortedNanos().length));
+                ServerCpu after = ServerCpu.of(SERVER_PID);
+                long requests = r.sortedNanos().length;
+                System.err.printf("phase %s: %s%n", label, after.perRequestSince(before, requests));
+                System.err.printf("phase %s: %s%n", label, ServerCpu.Machine.now().perRequestSince(machineBefore, after, before, requests));
             }
             // For a profile of the server: which samples belong to which phase.
             System.err.printf("phase %s: %d-%d epoch ms%n", label, start, System.currentTimeMillis());
