@@ -23,7 +23,7 @@ import java.util.function.IntPredicate;
  * phases the baselines still doubled within the measured round and the GETs came out 20 to 35
  * points lower (docs/benchmarks.md, "Warm-up and the GETs"). Three such rounds by default
  * ({@code -Dbench.warmupRounds=<n>}): the JIT compiles the commands' code for minutes, a fifth of
- * the server's CPU in the first round and 2-5% in the third (docs/benchmarks.md, "The whole
+ * the server's CPU in the first round and 1-9% in the third (docs/benchmarks.md, "The whole
  * machine"). With
  * {@code -Dbench.serverPid=<pid>} of a server on the same machine, each phase also prints (stderr)
  * the server's CPU per request: its executor threads (requests and listener passes), its JIT

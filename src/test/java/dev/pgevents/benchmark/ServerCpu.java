@@ -67,11 +67,7 @@ record ServerCpu(long total, Map<Long, ThreadTime> threads) {
      * that ended meanwhile counts in the total and in "other" only).
      */
     String perRequestSince(ServerCpu before, long requests) {
-        Map<String, Long> byGroup = new TreeMap<>();
-        for (Map.Entry<Long, ThreadTime> t : threads.entrySet()) {
-            ThreadTime earlier = before.threads.get(t.getKey());
-            byGroup.merge(t.getValue().group(), t.getValue().ticks() - (earlier == null ? 0 : earlier.ticks()), Long::sum);
-        }
+        Map<String, Long> byGroup = spentByGroupSince(before);
         long executor = byGroup.getOrDefault("executor", 0L);
         long jit = byGroup.getOrDefault("jit", 0L);
         long all = total - before.total;
@@ -85,15 +81,19 @@ record ServerCpu(long total, Map<Long, ThreadTime> threads) {
                 largestOthers);
     }
 
-    /** The JIT compilers' share of the server's CPU since {@code before}. */
-    String jitShareSince(ServerCpu before) {
-        long jit = 0;
+    /** Ticks spent since {@code before} by each group of the threads alive now. */
+    private Map<String, Long> spentByGroupSince(ServerCpu before) {
+        Map<String, Long> byGroup = new TreeMap<>();
         for (Map.Entry<Long, ThreadTime> t : threads.entrySet()) {
             ThreadTime earlier = before.threads.get(t.getKey());
-            if (t.getValue().group().equals("jit")) {
-                jit += t.getValue().ticks() - (earlier == null ? 0 : earlier.ticks());
-            }
+            byGroup.merge(t.getValue().group(), t.getValue().ticks() - (earlier == null ? 0 : earlier.ticks()), Long::sum);
         }
+        return byGroup;
+    }
+
+    /** The JIT compilers' share of the server's CPU since {@code before}. */
+    String jitShareSince(ServerCpu before) {
+        long jit = spentByGroupSince(before).getOrDefault("jit", 0L);
         long all = total - before.total;
         return String.format("JIT compilers %.1f s of the server's %.1f s of CPU (%.0f%%)", jit / TICKS_PER_SECOND,
                 all / TICKS_PER_SECOND, all == 0 ? 0 : 100.0 * jit / all);
