@@ -1,9 +1,7 @@
 package dev.pgevents.listener.cdi;
 
-import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.EventCodec;
 import dev.pgevents.eventstore.EventStore;
-import dev.pgevents.eventstore.EventsAppended;
 import dev.pgevents.listener.EventListener;
 import dev.pgevents.listener.ListenerAdmin;
 import dev.pgevents.listener.ListenerEngine;
@@ -37,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,8 +46,9 @@ import org.eclipse.microprofile.config.Config;
  * node. What drives the loop:
  * <ul>
  *   <li>an EJB interval timer per listener (non-persistent) at its poll interval: the fallback;</li>
- *   <li>{@link #appended}: the CDI event of a committed append on this node wakes every listener at
- *       once (a coalesced single-action timer), and asks for one coalesced NOTIFY to other nodes;</li>
+ *   <li>{@link ListenerWakeUps}: a committed append on this node wakes the listeners whose query
+ *       matches it (a coalesced single-action timer each), and asks for one coalesced NOTIFY to
+ *       other nodes;</li>
  *   <li>a dedicated LISTEN connection (a long-running timer task, {@link NotificationLoop}) wakes
  *       the listeners when another node appended.</li>
  * </ul>
@@ -110,16 +108,11 @@ public class ListenerRuntime {
     @Inject
     EventCodec codec;
 
+    @Inject
+    ListenerWakeUps wakeUps;
+
     private String node;
-    private final Map<String, AtomicBoolean> wakePending = new ConcurrentHashMap<>();
-    /**
-     * Counts wake-ups; a pass that sees it changed while it ran runs again, so a wake-up that met a
-     * busy pass (which may have read the store before the commit) is never lost.
-     */
-    private final Map<String, AtomicLong> wakeUps = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> errorsLogged = new ConcurrentHashMap<>();
-    private final AtomicBoolean notifyPending = new AtomicBoolean();
-    private final AtomicBoolean notifyScheduled = new AtomicBoolean();
     private volatile boolean running;
     private NotificationLoop notifications;
 
@@ -140,14 +133,15 @@ public class ListenerRuntime {
                 continue;
             }
             engine.register(listener);
-            wakePending.put(listener.id(), new AtomicBoolean());
-            wakeUps.put(listener.id(), new AtomicLong());
+            wakeUps.register(listener.id(), listener.query());
             metrics.register(listener.id(), this::lag);
             long interval = s.pollInterval().toMillis();
             timerService.createIntervalTimer(Math.min(interval, 200), interval, new TimerConfig(POLL + listener.id(), false));
             LOG.info(() -> "listener " + listener.id() + " runs on node " + node + ", poll interval " + s.pollInterval());
         }
-        if (config.getOptionalValue("pgevents.listener.notify.enabled", Boolean.class).orElse(true)) {
+        boolean notify = config.getOptionalValue("pgevents.listener.notify.enabled", Boolean.class).orElse(true);
+        wakeUps.start(notify);
+        if (notify) {
             notifications = new NotificationLoop(nonTxDataSource, CHANNEL, node, this::wakeAllFromElsewhere,
                     config.getOptionalValue("pgevents.listener.notify.reconnect-max", String.class)
                             .map(Durations::parse).orElse(Duration.ofSeconds(30)));
@@ -158,6 +152,7 @@ public class ListenerRuntime {
     @PreDestroy
     void stop() {
         running = false;
+        wakeUps.stop();
         if (notifications != null) {
             notifications.stop();
         }
@@ -189,62 +184,27 @@ public class ListenerRuntime {
 
     // ----------------------------------------------------------------------------------- wake-ups
 
-    /**
-     * Events were committed on this node: wake the listeners whose query matches one of them (every
-     * listener when the event does not carry the events), and tell the other nodes once.
-     */
-    public void appended(EventsAppended appended) {
-        if (!running) {
-            return;
-        }
-        if (appended.events().isEmpty()) {
-            wakeAll();
-        } else {
-            for (String id : wakePending.keySet()) {
-                var query = engine.listener(id).query();
-                for (AppendedEvent e : appended.events()) {
-                    if (query.matches(e.type(), e.tags())) {
-                        wake(id, 0);
-                        break;
-                    }
-                }
-            }
-        }
-        if (notifications != null) {
-            notifyPending.set(true);
-            if (notifyScheduled.compareAndSet(false, true)) {
-                timerService.createSingleActionTimer(0, new TimerConfig(NOTIFY, false));
-            }
-        }
-    }
-
     /** Wakes every listener of this node now (coalesced: at most one pending wake-up each). */
     public void wakeAll() {
-        for (String id : wakePending.keySet()) {
-            wake(id, 0);
-        }
+        wakeUps.wakeAll();
     }
 
     private void wakeAllFromElsewhere() {
-        wakeAll();
+        wakeUps.wakeAll();
         appendedElsewhere.fire(new AppendedElsewhere());
     }
 
-    private void wake(String id, long delayMillis) {
-        AtomicBoolean pending = wakePending.get(id);
-        if (pending == null) {
-            return;
+    /** For {@link ListenerWakeUps}: a pass of the listener after the delay. */
+    public void scheduleWake(String id, long delayMillis) {
+        if (running) {
+            timerService.createSingleActionTimer(delayMillis, new TimerConfig(WAKE + id, false));
         }
-        if (delayMillis == 0) {
-            wakeUps.get(id).incrementAndGet();
-        }
-        if (running && pending.compareAndSet(false, true)) {
-            try {
-                timerService.createSingleActionTimer(Math.max(0, delayMillis), new TimerConfig(WAKE + id, false));
-            } catch (RuntimeException e) {
-                pending.set(false);
-                throw e;
-            }
+    }
+
+    /** For {@link ListenerWakeUps}: one NOTIFY to the other nodes, soon. */
+    public void scheduleNotify() {
+        if (running) {
+            timerService.createSingleActionTimer(0, new TimerConfig(NOTIFY, false));
         }
     }
 
@@ -260,10 +220,7 @@ public class ListenerRuntime {
             sendNotify();
         } else if (info.startsWith(WAKE)) {
             String id = info.substring(WAKE.length());
-            AtomicBoolean pending = wakePending.get(id);
-            if (pending != null) {
-                pending.set(false); // appends from now on schedule another wake-up
-            }
+            wakeUps.fired(id);
             pass(id);
         } else if (info.startsWith(POLL)) {
             pass(info.substring(POLL.length()));
@@ -271,21 +228,20 @@ public class ListenerRuntime {
     }
 
     private void pass(String id) {
-        AtomicLong woken = wakeUps.get(id);
-        if (woken == null) {
+        long seen = wakeUps.count(id);
+        if (seen < 0) {
             return;
         }
         try {
-            long seen = woken.get();
             PassResult result = engine.runPass(id);
             errorsLogged.computeIfAbsent(id, k -> new AtomicLong()).set(0);
             switch (result.kind()) {
                 case BUSY -> { } // the running pass sees the wake-up count changed when it ends
-                case MORE -> wake(id, 0);
-                case RETRY_LATER -> wake(id, result.delay().toMillis());
+                case MORE -> wakeUps.wake(id, 0);
+                case RETRY_LATER -> wakeUps.wake(id, result.delay().toMillis());
                 case CAUGHT_UP -> {
-                    if (woken.get() != seen) {
-                        wake(id, 0); // woken while this pass ran: it may have read before that commit
+                    if (wakeUps.count(id) != seen) {
+                        wakeUps.wake(id, 0); // woken while this pass ran: it may have read before that commit
                     }
                 }
                 default -> { }
@@ -315,8 +271,7 @@ public class ListenerRuntime {
 
     /** One NOTIFY for any number of appends since the last one (outside the append transactions). */
     private void sendNotify() {
-        notifyScheduled.set(false);
-        if (!notifyPending.getAndSet(false)) {
+        if (!wakeUps.takeNotify()) {
             return;
         }
         try (Connection c = nonTxDataSource.getConnection();

@@ -1,0 +1,164 @@
+package dev.pgevents.listener.cdi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pgevents.eventstore.AppendedEvent;
+import dev.pgevents.eventstore.EventQuery;
+import dev.pgevents.eventstore.EventsAppended;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Given committed appends, when they reach the wake-up bookkeeping, then each listener whose query
+ * matches gets one pending timer however many appends arrive, and every wake-up is counted.
+ */
+class ListenerWakeUpsTest {
+
+    /** The runtime's timers, recorded: what the EJB would schedule. */
+    static final class Timers extends ListenerRuntime {
+        final List<String> wakes = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicInteger notifies = new AtomicInteger();
+        volatile boolean failing;
+
+        @Override
+        public void scheduleWake(String id, long delayMillis) {
+            if (failing) {
+                throw new IllegalStateException("no timer service");
+            }
+            wakes.add(id + "@" + delayMillis);
+        }
+
+        @Override
+        public void scheduleNotify() {
+            notifies.incrementAndGet();
+        }
+    }
+
+    final Timers timers = new Timers();
+    final ListenerWakeUps wakeUps = new ListenerWakeUps();
+
+    ListenerWakeUpsTest() {
+        wakeUps.runtime = timers;
+        wakeUps.register("courses", EventQuery.tagged("course:1"));
+        wakeUps.register("carts", EventQuery.ofTypes("CartCreated"));
+    }
+
+    static EventsAppended appended(String type, String... tags) {
+        return new EventsAppended(7, List.of(new AppendedEvent(7, UUID.randomUUID(), type, Set.of(tags), null, null, Instant.now())));
+    }
+
+    @Test
+    void manyAppendsScheduleOneWakeUpPerMatchingListenerUntilItFires() {
+        wakeUps.start(true);
+        for (int i = 0; i < 5; i++) {
+            wakeUps.committed(appended("StudentSubscribed", "course:1", "student:" + i));
+        }
+        assertEquals(List.of("courses@0"), timers.wakes, "one timer for five appends, none for the listener they do not match");
+        assertEquals(5, wakeUps.count("courses"));
+        assertEquals(0, wakeUps.count("carts"));
+        assertEquals(1, timers.notifies.get(), "one NOTIFY asked for");
+
+        wakeUps.fired("courses");
+        wakeUps.committed(appended("CartCreated", "cart:1"));
+        wakeUps.committed(appended("StudentSubscribed", "course:1"));
+        assertEquals(List.of("courses@0", "carts@0", "courses@0"), timers.wakes, "after the timer fired, the next append schedules again");
+
+        assertTrue(wakeUps.takeNotify(), "the NOTIFY timer finds appends to announce");
+        assertFalse(wakeUps.takeNotify(), "and none after it took them");
+        wakeUps.committed(appended("CartCreated", "cart:2"));
+        assertEquals(2, timers.notifies.get(), "the next append asks for the next NOTIFY");
+    }
+
+    @Test
+    void anAppendedEventWithoutEventsWakesEveryListener() {
+        wakeUps.start(false);
+        wakeUps.committed(new EventsAppended(3, List.of()));
+        assertEquals(Set.of("courses@0", "carts@0"), Set.copyOf(timers.wakes));
+        assertEquals(0, timers.notifies.get(), "NOTIFY is off");
+    }
+
+    @Test
+    void nothingIsScheduledBeforeTheStartOrAfterTheStop() {
+        wakeUps.committed(appended("CartCreated", "cart:1"));
+        wakeUps.start(true);
+        wakeUps.stop();
+        wakeUps.committed(appended("CartCreated", "cart:1"));
+        assertEquals(List.of(), timers.wakes);
+        assertEquals(0, timers.notifies.get());
+        assertEquals(-1, wakeUps.count("unknown"), "a listener not on this node");
+    }
+
+    @Test
+    void aDelayedWakeUpIsNotCountedAndATimerThatCouldNotBeCreatedIsTriedAgain() {
+        wakeUps.start(false);
+        wakeUps.wake("carts", 250);
+        assertEquals(List.of("carts@250"), timers.wakes);
+        assertEquals(0, wakeUps.count("carts"), "a retry later is not a wake-up");
+
+        timers.failing = true;
+        assertThrows(IllegalStateException.class, () -> wakeUps.wake("courses", 0));
+        timers.failing = false;
+        wakeUps.wake("courses", 0);
+        assertEquals(List.of("carts@250", "courses@0"), timers.wakes, "the failed timer left nothing pending");
+    }
+
+    @Test
+    void concurrentAppendsScheduleExactlyOneTimerPerRoundAndCountEveryWakeUp() throws Exception {
+        wakeUps.start(true);
+        int threads = 8;
+        int appendsEach = 2_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> appenders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                appenders.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < appendsEach; i++) {
+                        wakeUps.committed(appended("StudentSubscribed", "course:1"));
+                    }
+                    return null;
+                }));
+            }
+            // the timer side: fires whenever a wake-up is pending, as the EJB timer would
+            AtomicInteger fired = new AtomicInteger();
+            AtomicInteger mostPending = new AtomicInteger();
+            Future<?> timerThread = pool.submit(() -> {
+                go.await();
+                while (!appenders.stream().allMatch(Future::isDone)) {
+                    mostPending.accumulateAndGet(timers.wakes.size() - fired.get(), Math::max);
+                    if (timers.wakes.size() > fired.get()) {
+                        fired.incrementAndGet();
+                        wakeUps.fired("courses");
+                    }
+                    Thread.onSpinWait();
+                }
+                return null;
+            });
+            go.countDown();
+            for (Future<?> f : appenders) {
+                f.get();
+            }
+            timerThread.get();
+            assertEquals(threads * appendsEach, wakeUps.count("courses"), "every wake-up counted");
+            assertTrue(mostPending.get() <= 1, "never two timers pending at once (" + timers.wakes.size() + " timers, "
+                    + fired.get() + " fired)");
+            assertTrue(timers.wakes.size() <= fired.get() + 1, timers.wakes.size() + " timers for " + fired.get() + " firings");
+            assertEquals(1, timers.notifies.get(), "one NOTIFY until its timer takes it");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
