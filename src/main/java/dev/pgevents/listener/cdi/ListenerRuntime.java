@@ -151,8 +151,8 @@ public class ListenerRuntime {
 
     @PreDestroy
     void stop() {
-        running = false;
         wakeUps.stop();
+        running = false;
         if (notifications != null) {
             notifications.stop();
         }
@@ -194,18 +194,14 @@ public class ListenerRuntime {
         appendedElsewhere.fire(new AppendedElsewhere());
     }
 
-    /** For {@link ListenerWakeUps}: a pass of the listener after the delay. */
-    public void scheduleWake(String id, long delayMillis) {
-        if (running) {
-            timerService.createSingleActionTimer(delayMillis, new TimerConfig(WAKE + id, false));
-        }
+    /** For {@link ListenerWakeUps}: a pass of the listener after the delay; false once stopped. */
+    public boolean scheduleWake(String id, long delayMillis) {
+        return running && timerService.createSingleActionTimer(delayMillis, new TimerConfig(WAKE + id, false)) != null;
     }
 
-    /** For {@link ListenerWakeUps}: one NOTIFY to the other nodes, soon. */
-    public void scheduleNotify() {
-        if (running) {
-            timerService.createSingleActionTimer(0, new TimerConfig(NOTIFY, false));
-        }
+    /** For {@link ListenerWakeUps}: one NOTIFY to the other nodes, soon; false once stopped. */
+    public boolean scheduleNotify() {
+        return running && timerService.createSingleActionTimer(0, new TimerConfig(NOTIFY, false)) != null;
     }
 
     @Timeout
@@ -235,17 +231,7 @@ public class ListenerRuntime {
         try {
             PassResult result = engine.runPass(id);
             errorsLogged.computeIfAbsent(id, k -> new AtomicLong()).set(0);
-            switch (result.kind()) {
-                case BUSY -> { } // the running pass sees the wake-up count changed when it ends
-                case MORE -> wakeUps.wake(id, 0);
-                case RETRY_LATER -> wakeUps.wake(id, result.delay().toMillis());
-                case CAUGHT_UP -> {
-                    if (wakeUps.count(id) != seen) {
-                        wakeUps.wake(id, 0); // woken while this pass ran: it may have read before that commit
-                    }
-                }
-                default -> { }
-            }
+            wakeUps.passEnded(id, seen, result);
         } catch (RuntimeException e) {
             // database outage and the like: the next tick tries again; log the first of a series fully
             long n = errorsLogged.computeIfAbsent(id, k -> new AtomicLong()).getAndIncrement();

@@ -3,14 +3,18 @@ package dev.pgevents.listener.cdi;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventsAppended;
+import dev.pgevents.listener.PassResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The coalesced wake-ups of this node's listeners and the NOTIFY to other nodes. Every committed
@@ -21,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class ListenerWakeUps {
+
+    private static final Logger LOG = Logger.getLogger(ListenerWakeUps.class.getName());
 
     @Inject
     ListenerRuntime runtime;
@@ -60,26 +66,48 @@ public class ListenerWakeUps {
             wakeAll(); // the event does not carry the events
         } else {
             listeners.forEach((id, listener) -> {
-                for (AppendedEvent e : appended.events()) {
-                    if (listener.query().matches(e.type(), e.tags())) {
-                        wake(id, 0);
-                        return;
-                    }
+                if (matchesAny(listener.query(), appended.events())) {
+                    wakeOrLog(id);
                 }
             });
         }
         if (notifyOtherNodes) {
             notifyPending.set(true);
             if (notifyScheduled.compareAndSet(false, true)) {
-                runtime.scheduleNotify();
+                boolean scheduled = false;
+                try {
+                    scheduled = runtime.scheduleNotify();
+                } finally {
+                    if (!scheduled) {
+                        notifyScheduled.set(false); // the next append tries again
+                    }
+                }
             }
+        }
+    }
+
+    private static boolean matchesAny(EventQuery query, List<AppendedEvent> events) {
+        for (AppendedEvent e : events) {
+            if (query.matches(e.type(), e.tags())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** After a commit: a timer that cannot be created must not keep the other listeners asleep (their poll timers remain). */
+    private void wakeOrLog(String id) {
+        try {
+            wake(id, 0);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "listener " + id + ": could not schedule its wake-up, its poll timer will run it", e);
         }
     }
 
     /** Wakes every listener of this node now (coalesced: at most one pending wake-up each). */
     void wakeAll() {
         for (String id : listeners.keySet()) {
-            wake(id, 0);
+            wakeOrLog(id);
         }
     }
 
@@ -93,12 +121,32 @@ public class ListenerWakeUps {
             listener.count().incrementAndGet();
         }
         if (running && listener.pending().compareAndSet(false, true)) {
+            boolean scheduled = false;
             try {
-                runtime.scheduleWake(id, Math.max(0, delayMillis));
-            } catch (RuntimeException e) {
-                listener.pending().set(false);
-                throw e;
+                scheduled = runtime.scheduleWake(id, Math.max(0, delayMillis));
+            } finally {
+                if (!scheduled) {
+                    listener.pending().set(false);
+                }
             }
+        }
+    }
+
+    /**
+     * A pass that began at wake-up count {@code seen} ended: the pass it still needs. A wake-up
+     * counted while it ran may have met it after it read the store, so it runs again; a BUSY pass
+     * met another one running, which sees the count changed when it ends.
+     */
+    void passEnded(String id, long seen, PassResult result) {
+        switch (result.kind()) {
+            case MORE -> wake(id, 0);
+            case RETRY_LATER -> wake(id, result.delay().toMillis());
+            case CAUGHT_UP -> {
+                if (count(id) != seen) {
+                    wake(id, 0);
+                }
+            }
+            default -> { }
         }
     }
 

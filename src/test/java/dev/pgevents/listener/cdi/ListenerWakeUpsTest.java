@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pgevents.eventstore.AppendedEvent;
 import dev.pgevents.eventstore.EventQuery;
 import dev.pgevents.eventstore.EventsAppended;
+import dev.pgevents.listener.PassResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,17 +34,27 @@ class ListenerWakeUpsTest {
         final AtomicInteger notifies = new AtomicInteger();
         volatile boolean failing;
 
+        volatile boolean stopped;
+
         @Override
-        public void scheduleWake(String id, long delayMillis) {
+        public boolean scheduleWake(String id, long delayMillis) {
             if (failing) {
                 throw new IllegalStateException("no timer service");
             }
+            if (stopped) {
+                return false;
+            }
             wakes.add(id + "@" + delayMillis);
+            return true;
         }
 
         @Override
-        public void scheduleNotify() {
+        public boolean scheduleNotify() {
+            if (stopped) {
+                return false;
+            }
             notifies.incrementAndGet();
+            return true;
         }
     }
 
@@ -112,6 +124,52 @@ class ListenerWakeUpsTest {
         timers.failing = false;
         wakeUps.wake("courses", 0);
         assertEquals(List.of("carts@250", "courses@0"), timers.wakes, "the failed timer left nothing pending");
+
+        timers.stopped = true; // the runtime stopped first: no timer, nothing left pending
+        wakeUps.fired("courses");
+        wakeUps.wake("courses", 0);
+        timers.stopped = false;
+        wakeUps.wake("courses", 0);
+        assertEquals(List.of("carts@250", "courses@0", "courses@0"), timers.wakes);
+    }
+
+    @Test
+    void aTimerThatCannotBeCreatedForOneListenerLeavesTheOthersAndTheNotifyScheduled() {
+        wakeUps.register("more courses", EventQuery.tagged("course:1"));
+        wakeUps.start(true);
+        timers.stopped = true;
+        wakeUps.committed(appended("StudentSubscribed", "course:1"));
+        assertEquals(0, timers.notifies.get());
+        timers.stopped = false;
+        wakeUps.committed(appended("StudentSubscribed", "course:1"));
+        assertEquals(Set.of("courses@0", "more courses@0"), Set.copyOf(timers.wakes), "each listener scheduled once");
+        assertEquals(1, timers.notifies.get(), "the NOTIFY that could not be scheduled did not stay pending");
+    }
+
+    @Test
+    void aPassThatWasWokenWhileItRanRunsAgainAndOneThatWasNotDoesNot() {
+        wakeUps.start(false);
+        wakeUps.wake("courses", 0);
+        wakeUps.fired("courses");
+        long seen = wakeUps.count("courses");
+
+        wakeUps.passEnded("courses", seen, new PassResult(PassResult.Kind.CAUGHT_UP, 3, Duration.ZERO));
+        assertEquals(List.of("courses@0"), timers.wakes, "caught up, not woken meanwhile: no other pass");
+
+        wakeUps.committed(appended("StudentSubscribed", "course:1")); // a commit while the pass ran
+        wakeUps.fired("courses");
+        wakeUps.passEnded("courses", seen, new PassResult(PassResult.Kind.CAUGHT_UP, 3, Duration.ZERO));
+        assertEquals(List.of("courses@0", "courses@0", "courses@0"), timers.wakes, "it may have read before that commit: again");
+
+        wakeUps.fired("courses");
+        wakeUps.passEnded("courses", wakeUps.count("courses"), new PassResult(PassResult.Kind.BUSY, 0, Duration.ZERO));
+        wakeUps.passEnded("courses", wakeUps.count("courses"), new PassResult(PassResult.Kind.NOT_OWNER, 0, Duration.ZERO));
+        assertEquals(3, timers.wakes.size(), "a busy pass leaves it to the running one; another node's listener is not run here");
+
+        wakeUps.passEnded("courses", wakeUps.count("courses"), new PassResult(PassResult.Kind.MORE, 500, Duration.ZERO));
+        wakeUps.fired("courses");
+        wakeUps.passEnded("courses", wakeUps.count("courses"), new PassResult(PassResult.Kind.RETRY_LATER, 0, Duration.ofMillis(800)));
+        assertEquals(List.of("courses@0", "courses@0", "courses@0", "courses@0", "courses@800"), timers.wakes);
     }
 
     @Test
@@ -135,6 +193,7 @@ class ListenerWakeUpsTest {
             // the timer side: fires whenever a wake-up is pending, as the EJB timer would
             AtomicInteger fired = new AtomicInteger();
             AtomicInteger mostPending = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicLong countAtLastFiring = new java.util.concurrent.atomic.AtomicLong();
             Future<?> timerThread = pool.submit(() -> {
                 go.await();
                 while (!appenders.stream().allMatch(Future::isDone)) {
@@ -142,6 +201,7 @@ class ListenerWakeUpsTest {
                     if (timers.wakes.size() > fired.get()) {
                         fired.incrementAndGet();
                         wakeUps.fired("courses");
+                        countAtLastFiring.set(wakeUps.count("courses"));
                     }
                     Thread.onSpinWait();
                 }
@@ -156,6 +216,10 @@ class ListenerWakeUpsTest {
             assertTrue(mostPending.get() <= 1, "never two timers pending at once (" + timers.wakes.size() + " timers, "
                     + fired.get() + " fired)");
             assertTrue(timers.wakes.size() <= fired.get() + 1, timers.wakes.size() + " timers for " + fired.get() + " firings");
+            if (countAtLastFiring.get() < threads * appendsEach) {
+                // appends came after the last firing: one of them left a timer pending (none lost)
+                assertEquals(fired.get() + 1, timers.wakes.size(), "a timer pending for the appends after the last firing");
+            }
             assertEquals(1, timers.notifies.get(), "one NOTIFY until its timer takes it");
         } finally {
             pool.shutdownNow();
