@@ -6,6 +6,9 @@
 -- running the old version would fail writing cart_view_item: stop them before this migration runs.
 DROP TABLE cart_view_item;
 DELETE FROM cart_view;
+-- as a reset to 0 through the admin API: its dead letters go too (a retried one would be applied
+-- ahead of the rebuild, and the stale check would then skip the cart's earlier events)
+DELETE FROM es_listener_parked WHERE listener_id = 'carts';
 ALTER TABLE cart_view ADD COLUMN items text NOT NULL DEFAULT '[]';
 UPDATE es_listener
    SET position = 0, error_position = NULL, attempts = 0, retry_at = NULL,

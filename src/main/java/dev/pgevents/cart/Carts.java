@@ -28,6 +28,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
+import org.hibernate.annotations.Immutable;
 import jakarta.transaction.Transactional.TxType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -88,8 +89,12 @@ public class Carts extends JpaReadModel {
         }
     }
 
-    /** The items as one JSON array in the cart's row: the GET is one select by key. */
+    /**
+     * The items as one JSON array in the cart's row: the GET is one select by key. Immutable to
+     * Hibernate (no snapshot copy through JSON per load): the handlers assign new lists.
+     */
     @Converter
+    @Immutable
     public static class ItemsJson implements AttributeConverter<List<CartItemRow>, String> {
         private static final Jsonb JSONB = JsonbBuilder.create();
         private static final java.lang.reflect.Type LIST = new ArrayList<CartItemRow>() { }.getClass().getGenericSuperclass();

@@ -45,6 +45,9 @@ class CartsTest {
                 cartId, UUID.randomUUID(), UUID.randomUUID());
         Sql.exec(ds, "INSERT INTO es_listener (listener_id, position, status, error_position, attempts)"
                 + " VALUES ('carts', 12, 'FAILED', 13, 5), ('inventories', 9, 'RUNNING', NULL, 0)");
+        Sql.exec(ds, "INSERT INTO es_listener_parked (listener_id, position, event_id, type, error, attempts)"
+                + " VALUES ('carts', 8, ?, 'CartItemAdded', 'boom', 5), ('inventories', 7, ?, 'InventoryChanged', 'boom', 5)",
+                UUID.randomUUID(), UUID.randomUUID());
 
         SchemaMigrations.application(ds, loader, cart).migrate();
 
@@ -52,6 +55,8 @@ class CartsTest {
         assertEquals(0, Sql.queryLong(ds, "SELECT count(*) FROM pg_tables WHERE tablename = 'cart_view_item'"));
         assertEquals(List.of("0 RUNNING 0 true"), Sql.queryStrings(ds, "SELECT position || ' ' || status || ' ' || attempts"
                 + " || ' ' || (error_position IS NULL) FROM es_listener WHERE listener_id = 'carts'"));
+        assertEquals(List.of("inventories"), Sql.queryStrings(ds, "SELECT listener_id FROM es_listener_parked"),
+                "the carts' dead letters go with the rebuild, as with a reset to 0");
         assertEquals(9, Sql.queryLong(ds, "SELECT position FROM es_listener WHERE listener_id = 'inventories'"),
                 "the other listeners keep their place");
         Sql.exec(ds, "INSERT INTO cart_view (cart_id, status, last_event_position) VALUES (?, 'OPEN', 1)", cartId);
