@@ -28,7 +28,6 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
-import org.hibernate.annotations.Immutable;
 import jakarta.transaction.Transactional.TxType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -37,6 +36,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.hibernate.annotations.Immutable;
 
 /**
  * Read model: the cart ({@code GET /api/carts/{cartId}}, book chapter 28's database read model):
@@ -154,9 +155,7 @@ public class Carts extends JpaReadModel {
     }
 
     private static List<CartItemRow> with(List<CartItemRow> items, CartItemRow added) {
-        List<CartItemRow> more = new ArrayList<>(items);
-        more.add(added);
-        return List.copyOf(more);
+        return Stream.concat(items.stream(), Stream.of(added)).toList();
     }
 
     private static List<CartItemRow> without(List<CartItemRow> items, UUID itemId) {
