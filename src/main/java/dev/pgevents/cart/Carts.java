@@ -74,6 +74,29 @@ public class Carts extends JpaReadModel {
             this.status = CartStatus.OPEN;
         }
 
+        /** Every cart event but its creation changes the row: the items as a new list, or the status. */
+        void apply(CartEvent e) {
+            if (e instanceof CartItemAdded a) {
+                items = Stream.concat(items.stream(), Stream.of(CartItemRow.of(a))).toList();
+            } else if (e instanceof CartItemRemoved r) {
+                items = without(r.itemId());
+            } else if (e instanceof ItemArchived a) {
+                items = without(a.itemId());
+            } else if (e instanceof CartCleared) {
+                items = List.of();
+            } else if (e instanceof CartSubmitted) {
+                status = CartStatus.SUBMITTED;
+            } else if (e instanceof CartPublished) {
+                status = CartStatus.PUBLISHED;
+            } else if (e instanceof CartPublicationFailed) {
+                status = CartStatus.PUBLICATION_FAILED;
+            }
+        }
+
+        private List<CartItemRow> without(UUID itemId) {
+            return items.stream().filter(i -> !i.itemId().equals(itemId)).toList();
+        }
+
         CartView view() {
             List<ItemView> views = items.stream().map(i -> new ItemView(i.itemId(), i.productId(), i.description(), i.image(),
                     i.price(), i.fingerprint())).toList();
@@ -137,29 +160,9 @@ public class Carts extends JpaReadModel {
         CartEvent e = (CartEvent) event.event();
         if (e instanceof CartCreated) {
             create(CartRow.class, e.cartId(), event, () -> new CartRow(e.cartId()));
-        } else if (e instanceof CartItemAdded a) {
-            update(CartRow.class, e.cartId(), event, c -> c.items = with(c.items, CartItemRow.of(a)));
-        } else if (e instanceof CartItemRemoved r) {
-            update(CartRow.class, e.cartId(), event, c -> c.items = without(c.items, r.itemId()));
-        } else if (e instanceof ItemArchived a) {
-            update(CartRow.class, e.cartId(), event, c -> c.items = without(c.items, a.itemId()));
-        } else if (e instanceof CartCleared) {
-            update(CartRow.class, e.cartId(), event, c -> c.items = List.of());
-        } else if (e instanceof CartSubmitted) {
-            update(CartRow.class, e.cartId(), event, c -> c.status = CartStatus.SUBMITTED);
-        } else if (e instanceof CartPublished) {
-            update(CartRow.class, e.cartId(), event, c -> c.status = CartStatus.PUBLISHED);
-        } else if (e instanceof CartPublicationFailed) {
-            update(CartRow.class, e.cartId(), event, c -> c.status = CartStatus.PUBLICATION_FAILED);
+        } else {
+            update(CartRow.class, e.cartId(), event, c -> c.apply(e));
         }
-    }
-
-    private static List<CartItemRow> with(List<CartItemRow> items, CartItemRow added) {
-        return Stream.concat(items.stream(), Stream.of(added)).toList();
-    }
-
-    private static List<CartItemRow> without(List<CartItemRow> items, UUID itemId) {
-        return items.stream().filter(i -> !i.itemId().equals(itemId)).toList();
     }
 
     // One select by key needs no transaction of its own: a JTA one added a begin and a commit round
