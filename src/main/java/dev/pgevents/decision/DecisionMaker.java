@@ -49,8 +49,9 @@ import java.util.logging.Logger;
  * <p>
  * With {@link #sharingCommits shared commits} (the store's group commit), a decision made outside
  * any transaction first runs optimistically, without one: the state read takes the condition
- * locks in a short transaction of its own (it sees every matching event of writers that held
- * their keys before it, and a writer after it draws a higher position than any it read), then
+ * locks for its one round trip, an implicit transaction of its own (it sees every matching event
+ * of writers that held their keys before it, and a writer after it draws a higher position than
+ * any it read), then
  * the append, conditioned on nothing matching after the last position read, joins the store's
  * next shared commit. A conflict sends the next run down the locking path above, which waits
  * instead of failing again; the optimistic run does not count against the attempts.

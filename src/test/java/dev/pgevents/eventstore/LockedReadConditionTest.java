@@ -156,6 +156,29 @@ class LockedReadConditionTest {
         assertEquals(4, count(a));
     }
 
+    /**
+     * Outside a caller's transaction the lock statement and the read are one implicit transaction:
+     * the read still waits for a writer in flight and sees its event, and holds nothing after it.
+     */
+    @Test
+    void aReadOutsideATransactionWaitsForAnOpenMatchingWriterAndHoldsNothingAfter() throws Exception {
+        String a = account();
+        try (Connection writer = transaction(); Connection c = plain.getConnection()) {
+            long written = in(writer).append(deposit(a)).get(0).position();
+            int readerPid = AdvisoryLocks.pid(c);
+            Future<AppendCondition> read = threads.submit(() -> lockedRead(in(c), query(a), ReadOptions.defaults().locked()));
+            AdvisoryLocks.awaitWaiting(plain, readerPid);
+            writer.commit();
+            AppendCondition condition = read.get(10, TimeUnit.SECONDS);
+            assertEquals(written, condition.after(), "the read saw the writer's event");
+            assertTrue(c.getAutoCommit());
+            assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM pg_locks WHERE pid = ? AND locktype = 'advisory'",
+                    readerPid), "the read's locks ended with it");
+            store.append(deposit(a), condition);
+        }
+        assertEquals(4, count(a));
+    }
+
     @Test
     void aLockedReadFromZeroThatFindsNothingReturnsAConditionAfterZero() throws Exception {
         String nobody = UUID.randomUUID().toString().substring(0, 8);

@@ -532,12 +532,15 @@ public final class JdbcEventStore implements EventStore {
         try {
             c = dataSource.getConnection();
             boolean ownConnection = needsLocalTransaction(c);
-            // A cursor (fetch size) needs a transaction, and a LOCKED read its locks. A read whose
-            // limit fits in one fetch needs neither: in autocommit it ends with its last row, without
-            // a ROLLBACK round trip (a page of /dcb, a live subscription's poll).
-            boolean oneFetch = options.consistency() != ReadOptions.Consistency.LOCKED && options.limit() > 0
-                    && options.limit() <= fetchSize;
-            local = ownConnection && !oneFetch;
+            // A cursor (fetch size) needs a transaction. A LOCKED read does not: its lock statement
+            // and its read are sent before one Sync, which PostgreSQL runs as one implicit
+            // transaction, the locks held until the last row is sent (the driver reads a
+            // multi-statement result whole anyway). Nor does a read whose limit fits in one fetch.
+            // Both end with their last row, without a ROLLBACK round trip (an optimistic decision's
+            // state read, a page of /dcb, a live subscription's poll).
+            boolean oneRoundTrip = options.consistency() == ReadOptions.Consistency.LOCKED
+                    || options.limit() > 0 && options.limit() <= fetchSize;
+            local = ownConnection && !oneRoundTrip;
             if (local) {
                 c.setAutoCommit(false);
             }
