@@ -262,13 +262,36 @@ class CoursesApiIT {
         }
     }
 
+    @Test
+    void aSubscriptionOnStatesTheCacheKeptReadsNothingAndTheGaugesSaySo() {
+        long hits = gauge("pgevents_decision_state_cache_hits");
+        long misses = gauge("pgevents_decision_state_cache_misses");
+        String course = "cached-" + run;
+        String student = "cached-" + run;
+        assertEquals(201, http.post("api/courses", JSON, "{\"courseId\":\"" + course + "\",\"name\":\"C\",\"capacity\":3}").statusCode());
+        assertEquals(201, http.post("api/students", JSON, "{\"studentId\":\"" + student + "\",\"name\":\"S\"}").statusCode());
+        assertTrue(gauge("pgevents_decision_state_cache_misses") >= misses + 2, "a new course and a new student are read");
+        long hitsBefore = gauge("pgevents_decision_state_cache_hits");
+        assertTrue(hitsBefore >= hits);
+
+        assertEquals(201, http.post("api/courses/" + course + "/subscriptions", JSON, "{\"studentId\":\"" + student + "\"}").statusCode());
+
+        assertTrue(gauge("pgevents_decision_state_cache_hits") >= hitsBefore + 1, "course and student were in the cache");
+        assertTrue(gauge("pgevents_decision_state_cache_entries") >= 2);
+    }
+
     /** The store's group commit gauge: appends that went through shared transactions so far. */
     private long sharedCommitAppends() {
+        return gauge("pgevents_store_group_commit_appends");
+    }
+
+    /** An application gauge's value now. */
+    private long gauge(String name) {
         HttpResponse<String> metrics = http.serverRoot().get("metrics?scope=application");
         assertEquals(200, metrics.statusCode());
-        return metrics.body().lines().filter(l -> l.startsWith("pgevents_store_group_commit_appends"))
+        return metrics.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
-                .orElseThrow(() -> new AssertionError("no group commit gauge in " + metrics.body()));
+                .orElseThrow(() -> new AssertionError("no gauge " + name + " in " + metrics.body()));
     }
 
     private String student(int i) {

@@ -11,7 +11,11 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.function.ToLongFunction;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
 /**
  * Produces the {@link DecisionMaker} on the application's event store and JTA transactions.
@@ -26,7 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       first run optimistically and share the store's group commit (see {@link DecisionMaker});</li>
  *   <li>{@code pgevents.decision.state-cache-size} (default 10000, 0 turns it off): the folded states
  *       kept, each keyed by its initial state, so the next decision on them needs no read, or a
- *       short one (see {@link DecisionMaker#cachingStates}).</li>
+ *       short one (see {@link DecisionMaker#cachingStates}); the gauges
+ *       {@code pgevents.decision.state.cache.hits}, {@code .misses}, {@code .stale} and {@code .entries}
+ *       say how often it spared the read.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -65,6 +71,9 @@ public class DecisionMakerProducer {
     @Inject
     InlineListeners inlineListeners;
 
+    @Inject
+    MetricRegistry metrics;
+
     @Produces
     @Singleton
     public DecisionMaker decisionMaker() {
@@ -76,6 +85,21 @@ public class DecisionMakerProducer {
         if (stateCacheSize > 0) {
             maker = maker.cachingStates(stateCacheSize);
         }
-        return groupCommit ? maker.sharingCommits(inlineListeners::handles) : maker;
+        maker = groupCommit ? maker.sharingCommits(inlineListeners::handles) : maker;
+        if (stateCacheSize > 0) {
+            cacheGauge(maker, "hits", "Decisions that found all their states in the state cache", DecisionMaker.CacheStatistics::hits);
+            cacheGauge(maker, "misses", "Decisions that read their states: one at least was not in the state cache"
+                    + " (a new entity, or one pushed out by the cache's size)", DecisionMaker.CacheStatistics::misses);
+            cacheGauge(maker, "stale", "Runs on cached states whose append condition found newer events (another decision"
+                    + " or node wrote first): read again", DecisionMaker.CacheStatistics::stale);
+            cacheGauge(maker, "entries", "States in the state cache", DecisionMaker.CacheStatistics::entries);
+        }
+        return maker;
+    }
+
+    private void cacheGauge(DecisionMaker maker, String name, String description,
+                            ToLongFunction<DecisionMaker.CacheStatistics> value) {
+        metrics.gauge(Metadata.builder().withName("pgevents.decision.state.cache." + name).withDescription(description)
+                .withUnit(MetricUnits.NONE).build(), maker, m -> value.applyAsLong(m.cacheStatistics()));
     }
 }
