@@ -264,7 +264,6 @@ class CoursesApiIT {
 
     @Test
     void aSubscriptionOnStatesTheCacheKeptReadsNothingAndTheGaugesSaySo() {
-        long hits = gauge("pgevents_decision_state_cache_hits");
         long misses = gauge("pgevents_decision_state_cache_misses");
         String course = "cached-" + run;
         String student = "cached-" + run;
@@ -272,7 +271,6 @@ class CoursesApiIT {
         assertEquals(201, http.post("api/students", JSON, "{\"studentId\":\"" + student + "\",\"name\":\"S\"}").statusCode());
         assertTrue(gauge("pgevents_decision_state_cache_misses") >= misses + 2, "a new course and a new student are read");
         long hitsBefore = gauge("pgevents_decision_state_cache_hits");
-        assertTrue(hitsBefore >= hits);
 
         assertEquals(201, http.post("api/courses/" + course + "/subscriptions", JSON, "{\"studentId\":\"" + student + "\"}").statusCode());
 

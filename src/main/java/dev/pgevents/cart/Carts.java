@@ -90,6 +90,8 @@ public class Carts extends JpaReadModel {
                 status = CartStatus.PUBLISHED;
             } else if (e instanceof CartPublicationFailed) {
                 status = CartStatus.PUBLICATION_FAILED;
+            } else { // a new kind of cart event must say what it changes, or the row would skip it unseen
+                throw new IllegalStateException("the carts read model does not handle " + e.getClass().getSimpleName());
             }
         }
 

@@ -9,8 +9,9 @@ package dev.pgevents.eventstore;
  *       event that commits later with a lower position, and the read has a sound
  *       {@code consistencyPosition};</li>
  *   <li>{@link Consistency#LOCKED}: first takes the exclusive condition locks of the query (until
- *       the end of the transaction, so only meaningful inside one), then reads everything that
- *       matches: no in-flight writer of a matching event can exist (see docs/event-store.md);</li>
+ *       the end of the caller's transaction; outside one, for the read's own round trip), then
+ *       reads everything that matches: no in-flight writer of a matching event can exist (see
+ *       docs/event-store.md);</li>
  *   <li>{@link Consistency#UNCAPPED}: every visible event; no sound consistency position.</li>
  * </ul>
  */

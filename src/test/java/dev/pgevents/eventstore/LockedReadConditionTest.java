@@ -13,12 +13,18 @@ import dev.pgevents.testsupport.EventStoreFixture;
 import dev.pgevents.testsupport.Sql;
 import dev.pgevents.testsupport.TestTransactions;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,6 +183,53 @@ class LockedReadConditionTest {
             store.append(deposit(a), condition);
         }
         assertEquals(4, count(a));
+    }
+
+    /**
+     * The implicit transaction above holds only if the driver sends the lock statement and the
+     * read before one Sync: a Sync between them would end the locks before the read's snapshot.
+     * pgjdbc logs each Sync it sends; counted here for a tag query and for a broad one (its lock
+     * timeout a parameter), on one connection, past the driver's prepare threshold (a statement
+     * the server prepared and described is the case in which the driver may flush early).
+     */
+    @Test
+    void aReadOutsideATransactionSendsItsLocksAndItsSelectBeforeOneSync() throws Exception {
+        Logger driver = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
+        Level level = driver.getLevel();
+        AtomicInteger syncs = new AtomicInteger();
+        Handler counter = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (String.valueOf(r.getMessage()).contains("FE=> Sync")) {
+                    syncs.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        String a = account();
+        try (Connection c = plain.getConnection()) {
+            EventStore reader = new JdbcEventStore(TestTransactions.singleConnection(c), TestEvents.registry(),
+                    new JsonbEventSerializer(), 2, () -> false, Duration.ofMillis(500));
+            driver.setLevel(Level.FINEST);
+            driver.addHandler(counter);
+            for (EventQuery q : List.of(query(a), EventQuery.all())) {
+                for (int i = 0; i < 7; i++) {
+                    syncs.set(0);
+                    lockedRead(reader, q, ReadOptions.defaults().locked());
+                    assertEquals(1, syncs.get(), "read " + (i + 1) + " of " + q);
+                }
+            }
+        } finally {
+            driver.removeHandler(counter);
+            driver.setLevel(level);
+        }
     }
 
     @Test

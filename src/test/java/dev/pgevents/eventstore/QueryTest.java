@@ -57,7 +57,7 @@ class QueryTest {
     }
 
     @Test
-    void aReadWhoseLimitFitsInOneFetchRunsWithoutATransactionOthersInOneOfTheirOwn() {
+    void aLockedReadOrOneWhoseLimitFitsInOneFetchRunsWithoutATransactionOthersInOneOfTheirOwn() {
         java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
         javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {

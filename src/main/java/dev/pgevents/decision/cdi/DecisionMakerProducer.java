@@ -32,7 +32,8 @@ import org.eclipse.microprofile.metrics.MetricUnits;
  *       kept, each keyed by its initial state, so the next decision on them needs no read, or a
  *       short one (see {@link DecisionMaker#cachingStates}); the gauges
  *       {@code pgevents.decision.state.cache.hits}, {@code .misses}, {@code .stale} and {@code .entries}
- *       say how often it spared the read.</li>
+ *       count the decisions that found all their states in it, those that did not (and read
+ *       them), the runs on cached states that proved out of date, and the states kept.</li>
  * </ul>
  */
 @ApplicationScoped

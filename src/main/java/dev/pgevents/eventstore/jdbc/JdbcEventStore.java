@@ -40,9 +40,9 @@ import javax.sql.DataSource;
  * The PostgreSQL event store on plain JDBC. See docs/event-store.md for the locking protocol and
  * its proof. Each operation takes a connection from the data source and closes it; when that
  * connection is in a transaction (JTA, or a test helper binding one connection to the thread) the
- * operation joins it. Otherwise a read runs in a local transaction of its own, and an append in
- * autocommit: its statements go in one round trip, which PostgreSQL runs as one implicit
- * transaction.
+ * operation joins it. Otherwise a read runs in a local transaction of its own (for its cursor),
+ * and a LOCKED read, a read that fits in one fetch and an append in autocommit: their statements
+ * go in one round trip, which PostgreSQL runs as one implicit transaction.
  */
 public final class JdbcEventStore implements EventStore {
 
@@ -89,8 +89,8 @@ public final class JdbcEventStore implements EventStore {
      *                            then the store never touches auto-commit, commit or rollback (a
      *                            JTA connection handle may report auto-commit true and refuses
      *                            the change); otherwise an auto-commit connection gets a local
-     *                            transaction of its own per read, and an append runs as one
-     *                            implicit transaction
+     *                            transaction of its own per read that needs a cursor, and a
+     *                            LOCKED read or an append runs as one implicit transaction
      */
     public JdbcEventStore(DataSource dataSource, EventTypeRegistry registry, EventSerializer serializer,
                           int fetchSize, BooleanSupplier inGlobalTransaction) {
@@ -532,12 +532,12 @@ public final class JdbcEventStore implements EventStore {
         try {
             c = dataSource.getConnection();
             boolean ownConnection = needsLocalTransaction(c);
-            // A cursor (fetch size) needs a transaction. A LOCKED read does not: its lock statement
-            // and its read are sent before one Sync, which PostgreSQL runs as one implicit
-            // transaction, the locks held until the last row is sent (the driver reads a
-            // multi-statement result whole anyway). Nor does a read whose limit fits in one fetch.
-            // Both end with their last row, without a ROLLBACK round trip (an optimistic decision's
-            // state read, a page of /dcb, a live subscription's poll).
+            // A cursor (fetch size) needs a transaction. A LOCKED read does without: its lock
+            // statement and its read are sent before one Sync, which PostgreSQL runs as one
+            // implicit transaction, the locks held until the last row is sent; in autocommit the
+            // driver reads the rows whole (a decision's state, not a huge read). Nor does a read whose
+            // limit fits in one fetch. Both end with their last row, without a ROLLBACK round trip
+            // (an optimistic decision's state read, a page of /dcb, a live subscription's poll).
             boolean oneRoundTrip = options.consistency() == ReadOptions.Consistency.LOCKED
                     || options.limit() > 0 && options.limit() <= fetchSize;
             local = ownConnection && !oneRoundTrip;
@@ -558,8 +558,8 @@ public final class JdbcEventStore implements EventStore {
             boolean locked = options.consistency() == ReadOptions.Consistency.LOCKED;
             if (locked) {
                 // One round trip: lock statement, then the read in a statement of its own (a
-                // snapshot taken after the locks). Multi-statement results are buffered by the
-                // driver: LOCKED reads are meant for decision states, not for huge reads.
+                // snapshot taken after the locks). LOCKED reads are meant for decision states,
+                // not for huge reads (outside a transaction the driver reads them whole).
                 lockStep = new LockKeys().condition(stored);
                 sql.append(LockKeys.LOCK_STATEMENT);
                 lockStep.appendTo(sql, false, broadConditionLockTimeout.toMillis());
