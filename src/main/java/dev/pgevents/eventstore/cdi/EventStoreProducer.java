@@ -19,6 +19,7 @@ import jakarta.inject.Singleton;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Duration;
 import java.util.function.ToLongFunction;
+import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -42,6 +43,8 @@ import org.eclipse.microprofile.metrics.MetricUnits;
  */
 @ApplicationScoped
 public class EventStoreProducer {
+
+    private static final Logger LOG = Logger.getLogger(EventStoreProducer.class.getName());
 
     @Resource(lookup = "jdbc/pgevents")
     DataSource dataSource;
@@ -121,6 +124,8 @@ public class EventStoreProducer {
                     () -> transactions.getTransactionKey() != null, Duration.ofMillis(broadConditionLockTimeoutMillis));
             store = groupCommit ? plain.withGroupCommit(groupCommitMaxBatch, Duration.ofMillis(groupCommitLockTimeoutMillis)) : plain;
             if (groupCommit) {
+                LOG.info(() -> "event store: group commit on (up to " + groupCommitMaxBatch + " appends per shared transaction,"
+                        + " lock timeout " + groupCommitLockTimeoutMillis + " ms)");
                 groupCommitGauge("pgevents.store.group.commit.batches", "Shared append transactions run", GroupCommitStatistics::batches);
                 groupCommitGauge("pgevents.store.group.commit.appends", "Appends in shared transactions (divided by the batches:"
                         + " the mean batch size)", GroupCommitStatistics::appends);
