@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Read model: students and the courses they follow ({@code GET /api/students/{id}}), kept by the
@@ -78,6 +79,17 @@ public class StudentDirectory extends JpaReadModel {
     @Override
     protected List<Class<? extends ProjectedEntity>> entities() {
         return List.of(StudentView.class);
+    }
+
+    /**
+     * The students a batch's subscriptions change, in one select, and their courses in batched
+     * selects (the persistence unit's batch fetch size), not a select per event (a pass under load
+     * carries many). A registration's student is new: nothing to load.
+     */
+    @Override
+    public void beforeBatch(List<RecordedEvent> batch) {
+        preload(StudentView.class, batch.stream().map(RecordedEvent::event).filter(SubscriptionEvent.class::isInstance)
+                .map(e -> ((SubscriptionEvent) e).studentId()).collect(Collectors.toSet()));
     }
 
     @Override

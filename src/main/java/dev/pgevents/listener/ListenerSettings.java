@@ -21,13 +21,15 @@ import java.util.function.Function;
  *   <tr><td>retry.backoff-multiplier</td><td>2.0</td><td>delay growth per attempt</td></tr>
  *   <tr><td>on-failure</td><td>PARK</td><td>PARK (go on) or STOP after the last attempt</td></tr>
  *   <tr><td>lease-duration</td><td>15s</td><td>how long a node owns a listener without renewing</td></tr>
+ *   <tr><td>wake-delay</td><td>20ms</td><td>how long a pass woken by a commit waits first, so that it carries
+ *       the commits of that window: fewer, larger passes under load, the read model that much later</td></tr>
  * </table>
  * Durations accept {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, ISO-8601 ({@code PT5S}) or
  * plain milliseconds.
  */
 public record ListenerSettings(boolean enabled, Duration pollInterval, int batchSize, Duration maxPassDuration,
                                int maxAttempts, Duration backoffMin, Duration backoffMax, double backoffMultiplier,
-                               FailurePolicy onFailure, Duration leaseDuration) {
+                               FailurePolicy onFailure, Duration leaseDuration, Duration wakeDelay) {
 
     public static final String PREFIX = "pgevents.listener.";
 
@@ -40,11 +42,12 @@ public record ListenerSettings(boolean enabled, Duration pollInterval, int batch
                 "retry.backoff-min must be >= 0 and <= retry.backoff-max");
         require(backoffMultiplier >= 1.0, "retry.backoff-multiplier must be >= 1");
         require(leaseDuration.toMillis() >= 100, "lease-duration must be at least 100 ms");
+        require(!wakeDelay.isNegative(), "wake-delay must not be negative");
     }
 
     public static ListenerSettings defaults() {
         return new ListenerSettings(true, Duration.ofSeconds(1), 500, Duration.ofSeconds(5), 5, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 2.0, FailurePolicy.PARK, Duration.ofSeconds(15));
+                Duration.ofMinutes(5), 2.0, FailurePolicy.PARK, Duration.ofSeconds(15), Duration.ofMillis(20));
     }
 
     /** Resolves the settings of a listener from a property lookup (MicroProfile Config in the application). */
@@ -61,7 +64,8 @@ public record ListenerSettings(boolean enabled, Duration pollInterval, int batch
                 l.get("retry.backoff-max").map(Durations::parse).orElse(d.backoffMax),
                 l.get("retry.backoff-multiplier").map(Double::parseDouble).orElse(d.backoffMultiplier),
                 l.get("on-failure").map(v -> FailurePolicy.valueOf(v.trim().toUpperCase(Locale.ROOT))).orElse(d.onFailure),
-                l.get("lease-duration").map(Durations::parse).orElse(d.leaseDuration));
+                l.get("lease-duration").map(Durations::parse).orElse(d.leaseDuration),
+                l.get("wake-delay").map(Durations::parse).orElse(d.wakeDelay));
     }
 
     /** The delay before attempt {@code failedAttempts + 1}: min * multiplier^(failedAttempts-1), capped at max. */

@@ -35,6 +35,6 @@ final class ListenerSettingsBuilder {
 
     ListenerSettings build() {
         return new ListenerSettings(true, Duration.ofMillis(50), batchSize, d.maxPassDuration(), maxAttempts, backoffMin,
-                backoffMax, backoffMultiplier, onFailure, leaseDuration);
+                backoffMax, backoffMultiplier, onFailure, leaseDuration, Duration.ZERO);
     }
 }

@@ -76,7 +76,8 @@ class OutageAndSettingsTest {
                 "pgevents.listener.special.batch-size", "7",
                 "pgevents.listener.special.retry.backoff-min", "250ms",
                 "pgevents.listener.special.on-failure", "stop",
-                "pgevents.listener.lease-duration", "PT30S");
+                "pgevents.listener.lease-duration", "PT30S",
+                "pgevents.listener.special.wake-delay", "0");
         ListenerSettings special = ListenerSettings.resolve("special", k -> Optional.ofNullable(config.get(k)));
         ListenerSettings other = ListenerSettings.resolve("other", k -> Optional.ofNullable(config.get(k)));
         assertEquals(7, special.batchSize());
@@ -86,6 +87,10 @@ class OutageAndSettingsTest {
         assertEquals(FailurePolicy.STOP, special.onFailure());
         assertEquals(FailurePolicy.PARK, other.onFailure());
         assertEquals(Duration.ofSeconds(30), other.leaseDuration());
+        assertEquals(Duration.ZERO, special.wakeDelay(), "a wake delay of 0 passes at once after a commit");
+        assertEquals(Duration.ofMillis(20), other.wakeDelay());
+        assertThrows(IllegalArgumentException.class,
+                () -> ListenerSettings.resolve("x", k -> Optional.ofNullable(Map.of("pgevents.listener.wake-delay", "-5").get(k))));
         assertThrows(IllegalArgumentException.class,
                 () -> ListenerSettings.resolve("x", k -> Optional.ofNullable(Map.of("pgevents.listener.batch-size", "0").get(k))));
     }

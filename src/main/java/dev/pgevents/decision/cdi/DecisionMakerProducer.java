@@ -26,7 +26,7 @@ import org.eclipse.microprofile.metrics.MetricUnits;
  *       (default 200): bounds of the jittered exponential backoff between runs;</li>
  *   <li>{@code pgevents.decision.unknown-types} (FAIL or SKIP, default FAIL): what a state read
  *       does with an event of a type no registered class carries;</li>
- *   <li>{@code pgevents.store.group-commit} (default false): decisions made outside a transaction
+ *   <li>{@code pgevents.store.group-commit} (default true): decisions made outside a transaction
  *       first run optimistically and share the store's group commit (see {@link DecisionMaker});</li>
  *   <li>{@code pgevents.decision.state-cache-size} (default 10000, 0 turns it off): the folded states
  *       kept, each keyed by its initial state, so the next decision on them needs no read, or a
@@ -62,7 +62,7 @@ public class DecisionMakerProducer {
     UnknownTypePolicy unknownTypes;
 
     @Inject
-    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "false")
+    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "true")
     boolean groupCommit;
 
     @Inject

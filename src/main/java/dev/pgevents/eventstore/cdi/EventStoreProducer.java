@@ -34,7 +34,7 @@ import org.eclipse.microprofile.metrics.MetricUnits;
  * Config: {@code pgevents.read.fetch-size} (rows per cursor round trip, default 500),
  * {@code pgevents.store.broad-condition-lock-timeout-ms} (how long a condition on "all" or whole
  * types waits for its locks, default 2000, 0: no limit), {@code pgevents.store.group-commit}
- * (default false; true: appends made outside a transaction share one transaction and commit with
+ * (default true: appends made outside a transaction share one transaction and commit with
  * those made at the same time) and {@code pgevents.store.group-commit-max-batch} (appends per shared
  * transaction at most, default 100), {@code pgevents.store.group-commit-lock-timeout-ms} (how long
  * a shared transaction waits for a lock before its appends run alone, default 200). With group
@@ -64,7 +64,7 @@ public class EventStoreProducer {
     long broadConditionLockTimeoutMillis;
 
     @Inject
-    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "false")
+    @ConfigProperty(name = "pgevents.store.group-commit", defaultValue = "true")
     boolean groupCommit;
 
     @Inject

@@ -133,7 +133,7 @@ public class ListenerRuntime {
                 continue;
             }
             engine.register(listener);
-            wakeUps.register(listener.id(), listener.query());
+            wakeUps.register(listener.id(), listener.query(), s.wakeDelay());
             metrics.register(listener.id(), this::lag);
             long interval = s.pollInterval().toMillis();
             timerService.createIntervalTimer(Math.min(interval, 200), interval, new TimerConfig(POLL + listener.id(), false));

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,9 +35,10 @@ public class ListenerWakeUps {
     /**
      * A listener's wake-up state. {@code count} counts wake-ups: a pass that sees it changed while
      * it ran runs again, so a wake-up that met a busy pass (which may have read the store before
-     * that commit) is never lost.
+     * that commit) is never lost. {@code delayMillis}: its wake delay (the pass carries what
+     * commits meanwhile).
      */
-    private record Woken(EventQuery query, AtomicBoolean pending, AtomicLong count) {
+    private record Woken(EventQuery query, long delayMillis, AtomicBoolean pending, AtomicLong count) {
     }
 
     private final Map<String, Woken> listeners = new ConcurrentHashMap<>();
@@ -45,8 +47,8 @@ public class ListenerWakeUps {
     private volatile boolean running;
     private volatile boolean notifyOtherNodes;
 
-    void register(String id, EventQuery query) {
-        listeners.put(id, new Woken(query, new AtomicBoolean(), new AtomicLong()));
+    void register(String id, EventQuery query, Duration wakeDelay) {
+        listeners.put(id, new Woken(query, wakeDelay.toMillis(), new AtomicBoolean(), new AtomicLong()));
     }
 
     void start(boolean notifyOtherNodes) {
@@ -98,26 +100,38 @@ public class ListenerWakeUps {
     /** After a commit: a timer that cannot be created must not keep the other listeners asleep (their poll timers remain). */
     private void wakeOrLog(String id) {
         try {
-            wake(id, 0);
+            wakeSoon(id);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "listener " + id + ": could not schedule its wake-up, its poll timer will run it", e);
         }
     }
 
-    /** Wakes every listener of this node now (coalesced: at most one pending wake-up each). */
+    /** Wakes every listener of this node after its wake delay (coalesced: at most one pending wake-up each). */
     void wakeAll() {
         for (String id : listeners.keySet()) {
             wakeOrLog(id);
         }
     }
 
-    /** A pass of the listener after the delay; one timer at most is pending per listener. */
+    /** A wake-up: counted, and a pass after the listener's wake delay. */
+    private void wakeSoon(String id) {
+        Woken listener = listeners.get(id);
+        if (listener != null) {
+            wake(listener, id, true, listener.delayMillis());
+        }
+    }
+
+    /** A pass of the listener after the delay; counted as a wake-up when the delay is 0. */
     void wake(String id, long delayMillis) {
         Woken listener = listeners.get(id);
-        if (listener == null) {
-            return;
+        if (listener != null) {
+            wake(listener, id, delayMillis == 0, delayMillis);
         }
-        if (delayMillis == 0) {
+    }
+
+    /** One timer at most is pending per listener. */
+    private void wake(Woken listener, String id, boolean counted, long delayMillis) {
+        if (counted) {
             listener.count().incrementAndGet();
         }
         if (running && listener.pending().compareAndSet(false, true)) {
@@ -143,7 +157,7 @@ public class ListenerWakeUps {
             case RETRY_LATER -> wake(id, result.delay().toMillis());
             case CAUGHT_UP -> {
                 if (count(id) != seen) {
-                    wake(id, 0);
+                    wakeSoon(id);
                 }
             }
             default -> { }

@@ -63,8 +63,8 @@ class ListenerWakeUpsTest {
 
     ListenerWakeUpsTest() {
         wakeUps.runtime = timers;
-        wakeUps.register("courses", EventQuery.tagged("course:1"));
-        wakeUps.register("carts", EventQuery.ofTypes("CartCreated"));
+        wakeUps.register("courses", EventQuery.tagged("course:1"), Duration.ZERO);
+        wakeUps.register("carts", EventQuery.ofTypes("CartCreated"), Duration.ZERO);
     }
 
     static EventsAppended appended(String type, String... tags) {
@@ -135,7 +135,7 @@ class ListenerWakeUpsTest {
 
     @Test
     void aTimerThatCannotBeCreatedForOneListenerLeavesTheOthersAndTheNotifyScheduled() {
-        wakeUps.register("more courses", EventQuery.tagged("course:1"));
+        wakeUps.register("more courses", EventQuery.tagged("course:1"), Duration.ZERO);
         wakeUps.start(true);
         timers.stopped = true;
         wakeUps.committed(appended("StudentSubscribed", "course:1"));
@@ -144,6 +144,26 @@ class ListenerWakeUpsTest {
         wakeUps.committed(appended("StudentSubscribed", "course:1"));
         assertEquals(Set.of("courses@0", "more courses@0"), Set.copyOf(timers.wakes), "each listener scheduled once");
         assertEquals(1, timers.notifies.get(), "the NOTIFY that could not be scheduled did not stay pending");
+    }
+
+    @Test
+    void aListenerWithAWakeDelayPassesThatLongAfterACommitButAtOnceWhenMoreIsWaiting() {
+        wakeUps.register("catalog", EventQuery.tagged("course:1"), Duration.ofMillis(20));
+        wakeUps.start(false);
+        wakeUps.committed(appended("StudentSubscribed", "course:1"));
+        assertTrue(timers.wakes.contains("catalog@20"), "a commit wakes it after its delay: " + timers.wakes);
+        assertTrue(timers.wakes.contains("courses@0"), "a listener without one at once: " + timers.wakes);
+        assertEquals(1, wakeUps.count("catalog"), "the delayed wake-up is counted");
+
+        wakeUps.fired("catalog");
+        long seen = wakeUps.count("catalog");
+        wakeUps.committed(appended("StudentSubscribed", "course:1")); // a commit while the pass ran
+        wakeUps.passEnded("catalog", seen, new PassResult(PassResult.Kind.CAUGHT_UP, 3, Duration.ZERO));
+        assertEquals("catalog@20", timers.wakes.get(timers.wakes.size() - 1), "the next pass after the delay too");
+
+        wakeUps.fired("catalog");
+        wakeUps.passEnded("catalog", wakeUps.count("catalog"), new PassResult(PassResult.Kind.MORE, 500, Duration.ZERO));
+        assertEquals("catalog@0", timers.wakes.get(timers.wakes.size() - 1), "a pass out of time with more waiting: the next at once");
     }
 
     @Test
