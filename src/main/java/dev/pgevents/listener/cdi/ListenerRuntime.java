@@ -184,7 +184,7 @@ public class ListenerRuntime {
 
     // ----------------------------------------------------------------------------------- wake-ups
 
-    /** Wakes every listener of this node now (coalesced: at most one pending wake-up each). */
+    /** Wakes every listener of this node after its wake delay (coalesced: at most one pending wake-up each). */
     public void wakeAll() {
         wakeUps.wakeAll();
     }
