@@ -149,17 +149,26 @@ class LockedReadConditionTest {
     void aReadWaitsForAnOpenMatchingWriterAndSeesItsEvent() throws Exception {
         String a = account();
         try (Connection writer = transaction(); Connection c = transaction()) {
-            long written = in(writer).append(deposit(a)).get(0).position(); // open: holds its shared key
-            int readerPid = AdvisoryLocks.pid(c);
-            Future<AppendCondition> read = threads.submit(() -> lockedRead(in(c), query(a), ReadOptions.defaults().locked()));
-            AdvisoryLocks.awaitWaiting(plain, readerPid);
-            writer.commit();
-            AppendCondition condition = read.get(10, TimeUnit.SECONDS);
-            assertEquals(written, condition.after(), "the read saw the writer's event");
+            AppendCondition condition = readPastOpenWriter(writer, c, a);
             in(c).append(deposit(a), condition);
             c.commit();
         }
         assertEquals(4, count(a));
+    }
+
+    /**
+     * A locked read on {@code c} started while {@code writer} holds its open append of a deposit:
+     * the read waits for it (seen in pg_locks), then sees its event once it commits.
+     */
+    private AppendCondition readPastOpenWriter(Connection writer, Connection c, String account) throws Exception {
+        long written = in(writer).append(deposit(account)).get(0).position(); // open: holds its shared key
+        int readerPid = AdvisoryLocks.pid(c);
+        Future<AppendCondition> read = threads.submit(() -> lockedRead(in(c), query(account), ReadOptions.defaults().locked()));
+        AdvisoryLocks.awaitWaiting(plain, readerPid);
+        writer.commit();
+        AppendCondition condition = read.get(10, TimeUnit.SECONDS);
+        assertEquals(written, condition.after(), "the read saw the writer's event");
+        return condition;
     }
 
     /**
@@ -170,16 +179,10 @@ class LockedReadConditionTest {
     void aReadOutsideATransactionWaitsForAnOpenMatchingWriterAndHoldsNothingAfter() throws Exception {
         String a = account();
         try (Connection writer = transaction(); Connection c = plain.getConnection()) {
-            long written = in(writer).append(deposit(a)).get(0).position();
-            int readerPid = AdvisoryLocks.pid(c);
-            Future<AppendCondition> read = threads.submit(() -> lockedRead(in(c), query(a), ReadOptions.defaults().locked()));
-            AdvisoryLocks.awaitWaiting(plain, readerPid);
-            writer.commit();
-            AppendCondition condition = read.get(10, TimeUnit.SECONDS);
-            assertEquals(written, condition.after(), "the read saw the writer's event");
+            AppendCondition condition = readPastOpenWriter(writer, c, a);
             assertTrue(c.getAutoCommit());
             assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM pg_locks WHERE pid = ? AND locktype = 'advisory'",
-                    readerPid), "the read's locks ended with it");
+                    AdvisoryLocks.pid(c)), "the read's locks ended with it");
             store.append(deposit(a), condition);
         }
         assertEquals(4, count(a));
