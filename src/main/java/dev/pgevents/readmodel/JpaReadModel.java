@@ -4,11 +4,10 @@ import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.listener.EventListener;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.metamodel.EntityType;
+import jakarta.persistence.TypedQuery;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -46,19 +45,21 @@ public abstract class JpaReadModel implements EventListener {
     }
 
     /**
-     * Loads the entities with these ids into the persistence context with one query, so the
-     * {@code em.find} calls of the batch's handlers need no round trip. Call it from
-     * {@link #beforeBatch} with the ids the batch touches.
+     * Loads the entities with these ids into the persistence context with one query per
+     * {@value PreloadQueries#MAX_IDS} ids, so the {@code em.find} calls of the batch's handlers
+     * need no round trip. Call it from {@link #beforeBatch} with the ids the batch touches.
      */
     protected <T extends ProjectedEntity> void preload(Class<T> type, Collection<?> ids) {
-        if (ids.isEmpty()) {
-            return;
+        List<?> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        for (int from = 0; from < distinct.size(); from += PreloadQueries.MAX_IDS) {
+            List<?> chunk = distinct.subList(from, Math.min(from + PreloadQueries.MAX_IDS, distinct.size()));
+            int size = PreloadQueries.paddedSize(chunk.size());
+            TypedQuery<T> query = em.createQuery(PreloadQueries.of(em.getMetamodel(), type, size), type);
+            for (int i = 0; i < size; i++) {
+                query.setParameter(PreloadQueries.parameter(i), chunk.get(Math.min(i, chunk.size() - 1)));
+            }
+            query.getResultList();
         }
-        EntityType<T> entity = em.getMetamodel().entity(type);
-        String idName = entity.getId(entity.getIdType().getJavaType()).getName();
-        em.createQuery("SELECT e FROM " + entity.getName() + " e WHERE e." + idName + " IN :ids", type)
-                .setParameter("ids", ids instanceof Set<?> ? ids : new HashSet<>(ids))
-                .getResultList();
     }
 
     /**
