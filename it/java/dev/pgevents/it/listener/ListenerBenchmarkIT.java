@@ -51,6 +51,7 @@ class ListenerBenchmarkIT {
     static WebArchive deployment() {
         return Deployments.application()
                 .addPackage(CounterSummary.class.getPackage())
+                .addClass(Await.class)
                 .addAsResource(new StringAsset(ItConfig.class.getName()),
                         "META-INF/services/org.eclipse.microprofile.config.spi.ConfigSource");
     }

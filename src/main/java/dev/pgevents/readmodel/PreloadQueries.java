@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 final class PreloadQueries {
 
     /** Ids per query; a preload of more runs several. */
-    static final int MAX_IDS = 64;
+    static final int MAX_IDS = 512;
 
     private static final List<String> PARAMETERS = IntStream.range(0, MAX_IDS).mapToObj(i -> "id" + i).toList();
 
