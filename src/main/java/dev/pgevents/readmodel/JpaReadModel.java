@@ -6,8 +6,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.TypedQuery;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -50,7 +50,7 @@ public abstract class JpaReadModel implements EventListener {
      * need no round trip. Call it from {@link #beforeBatch} with the ids the batch touches.
      */
     protected <T extends ProjectedEntity> void preload(Class<T> type, Collection<?> ids) {
-        List<?> distinct = List.copyOf(new LinkedHashSet<>(ids));
+        List<?> distinct = ids.stream().filter(Objects::nonNull).distinct().toList(); // null: no entity has it
         for (int from = 0; from < distinct.size(); from += PreloadQueries.MAX_IDS) {
             List<?> chunk = distinct.subList(from, Math.min(from + PreloadQueries.MAX_IDS, distinct.size()));
             int size = PreloadQueries.paddedSize(chunk.size());
