@@ -12,7 +12,7 @@ import java.util.stream.IntStream;
  * The queries of {@link JpaReadModel#preload}: {@code SELECT e FROM <entity> e WHERE e.<id> IN
  * (:id0, ..., :id<n-1>)}, n a power of two up to {@value #MAX_IDS} (the last id repeated to fill
  * it). One named parameter per id, not one list parameter: Hibernate translates a query with a
- * list parameter again at every execution (most of a read model's CPU per batch,
+ * list parameter again at every execution (three quarters of a preload's CPU,
  * docs/benchmarks.md), one with single parameters once per query text.
  */
 final class PreloadQueries {

@@ -14,6 +14,7 @@ class PreloadQueriesTest {
         assertEquals(4, PreloadQueries.paddedSize(3));
         assertEquals(32, PreloadQueries.paddedSize(17));
         assertEquals(64, PreloadQueries.paddedSize(33));
+        assertEquals(512, PreloadQueries.paddedSize(500));
         assertEquals(PreloadQueries.MAX_IDS, PreloadQueries.paddedSize(PreloadQueries.MAX_IDS));
     }
 
@@ -22,6 +23,6 @@ class PreloadQueriesTest {
         assertEquals("SELECT e FROM CourseView e WHERE e.courseId IN (:id0)", PreloadQueries.text("CourseView", "courseId", 1));
         assertEquals("SELECT e FROM CourseView e WHERE e.courseId IN (:id0, :id1, :id2, :id3)",
                 PreloadQueries.text("CourseView", "courseId", 4));
-        assertEquals("id63", PreloadQueries.parameter(63));
+        assertEquals("id511", PreloadQueries.parameter(PreloadQueries.MAX_IDS - 1));
     }
 }
