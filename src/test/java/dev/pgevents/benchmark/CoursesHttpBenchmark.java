@@ -258,6 +258,7 @@ public final class CoursesHttpBenchmark {
         long start = System.currentTimeMillis();
         ServerCpu before = SERVER_PID == null ? null : ServerCpu.of(SERVER_PID);
         ServerCpu.Machine machineBefore = SERVER_PID == null ? null : ServerCpu.Machine.now();
+        GroupCommitGauges commitsBefore = print ? GroupCommitGauges.of(base) : null;
         HttpLoad.Result r = HttpLoad.run(CLIENTS, phase, PER_CLIENT, requests(request, s -> s == status));
         if (print) {
             if (before != null) {
@@ -266,6 +267,7 @@ public final class CoursesHttpBenchmark {
                 System.err.printf("phase %s: %s%n", label, after.perRequestSince(before, requests));
                 System.err.printf("phase %s: %s%n", label, ServerCpu.Machine.now().perRequestSince(machineBefore, after, before, requests));
             }
+            System.err.printf("phase %s: %s%n", label, GroupCommitGauges.of(base).since(commitsBefore, System.currentTimeMillis() - start));
             // For a profile of the server: which samples belong to which phase.
             System.err.printf("phase %s: %d-%d epoch ms%n", label, start, System.currentTimeMillis());
             System.out.printf("%-34s %8.0f %9.2f %9.2f %10s%n", label, r.perSecond(), r.percentileMillis(0.5),

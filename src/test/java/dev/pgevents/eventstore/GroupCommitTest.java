@@ -461,6 +461,7 @@ class GroupCommitTest {
         GroupCommitStatistics during = store.groupCommitStatistics().orElseThrow().since(before);
         assertTrue(during.appends() > during.batches(), "appends shared commits: " + during.appends() + " appends in "
                 + during.batches() + " batches");
+        assertTrue(during.busyMillis() > 0, "the batches' running time is counted");
     }
 
     /** What a test does before the pool hands out a connection: the call's number, from 1; may wait or throw. */

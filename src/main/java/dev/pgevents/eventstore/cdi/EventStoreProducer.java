@@ -39,7 +39,7 @@ import org.eclipse.microprofile.metrics.MetricUnits;
  * transaction at most, default 100), {@code pgevents.store.group-commit-lock-timeout-ms} (how long
  * a shared transaction waits for a lock before its appends run alone, default 200). With group
  * commit, the gauges {@code pgevents.store.group.commit.batches}, {@code .appends},
- * {@code .fallbacks} (cumulative) and {@code .waiting}.
+ * {@code .fallbacks}, {@code .busy.milliseconds} (cumulative) and {@code .waiting}.
  */
 @ApplicationScoped
 public class EventStoreProducer {
@@ -134,6 +134,8 @@ public class EventStoreProducer {
                         GroupCommitStatistics::fallbacks);
                 groupCommitGauge("pgevents.store.group.commit.waiting", "Appends waiting for the next shared transaction",
                         GroupCommitStatistics::waiting);
+                groupCommitGauge("pgevents.store.group.commit.busy.milliseconds", "Time a shared append transaction was"
+                        + " running (one at a time)", GroupCommitStatistics::busyMillis);
             }
         }
         return store;

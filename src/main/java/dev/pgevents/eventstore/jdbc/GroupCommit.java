@@ -104,6 +104,7 @@ final class GroupCommit {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong appends = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
+    private final AtomicLong busyNanos = new AtomicLong();
     private final AtomicLongArray sizes; // [n]: batches of n appends (the last slot: n and more)
 
     /**
@@ -235,7 +236,8 @@ final class GroupCommit {
         synchronized (monitor) {
             waiting = queue.size();
         }
-        return new GroupCommitStatistics(batches.get(), appends.get(), counts, fallbacks.get(), waiting);
+        return new GroupCommitStatistics(batches.get(), appends.get(), counts, fallbacks.get(), waiting,
+                busyNanos.get() / 1_000_000);
     }
 
     /**
@@ -265,6 +267,7 @@ final class GroupCommit {
         batches.incrementAndGet();
         appends.addAndGet(batch.size());
         sizes.incrementAndGet(Math.min(batch.size(), sizes.length() - 1));
+        long start = System.nanoTime();
         try {
             List<Inserted> inserted = together(batch);
             for (int i = 0; i < batch.size(); i++) {
@@ -281,6 +284,8 @@ final class GroupCommit {
             fallbacks.incrementAndGet();
             LOG.log(Level.WARNING, "a batch of " + batch.size() + " appends could not be sent; each runs alone", e);
             batch.forEach(w -> w.alone = true);
+        } finally {
+            busyNanos.addAndGet(System.nanoTime() - start);
         }
     }
 
