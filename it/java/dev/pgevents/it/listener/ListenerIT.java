@@ -39,6 +39,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.metrics.MetricID;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -76,6 +79,9 @@ class ListenerIT {
 
     @Resource(lookup = "jdbc/pgevents-nontx")
     DataSource nonTx;
+
+    @Inject
+    MetricRegistry metrics;
 
     @ArquillianResource
     URL base;
@@ -194,6 +200,28 @@ class ListenerIT {
         HttpResponse<String> resumed = admin("POST", "api/admin/listeners/" + CounterSummaryReadModel.ID + "/resume");
         assertEquals("RUNNING", json(resumed).asJsonObject().getString("status"));
         Await.until("the resumed listener", Duration.ofSeconds(4), () -> events("paused") == 1);
+    }
+
+    @Test
+    void aBatchThatCreatesARowAndChangesItAgainKeepsEveryChange() throws Exception {
+        appender.append(new ItEvents.Added("batch-existing", 1));
+        Await.until("the existing counter", Duration.ofSeconds(4), () -> events("batch-existing") == 1);
+        long failuresBefore = counterFailures();
+        assertEquals(200, admin("POST", "api/admin/listeners/" + CounterSummaryReadModel.ID + "/pause").statusCode());
+        for (int amount = 1; amount <= 3; amount++) { // one pass after the resume: the preload finds no row for "batch-new"
+            appender.append(new ItEvents.Added("batch-new", amount));
+            appender.append(new ItEvents.Added("batch-existing", 10 * amount));
+        }
+        assertEquals(200, admin("POST", "api/admin/listeners/" + CounterSummaryReadModel.ID + "/resume").statusCode());
+        Await.until("the batch", Duration.ofSeconds(4), () -> events("batch-new") == 3 && events("batch-existing") == 4);
+        assertEquals(6, queries.summary("batch-new").orElseThrow().total(), "created, then found in the same batch");
+        assertEquals(61, queries.summary("batch-existing").orElseThrow().total());
+        assertEquals(failuresBefore, counterFailures(), "no attempt failed (a second persist of the new row would, then"
+                + " pass on its retry)");
+    }
+
+    private long counterFailures() {
+        return metrics.getCounter(new MetricID("pgevents.listener.failures", new Tag("listener", CounterSummaryReadModel.ID))).getCount();
     }
 
     @Test

@@ -21,6 +21,7 @@ import jakarta.persistence.Table;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -82,14 +83,19 @@ public class StudentDirectory extends JpaReadModel {
     }
 
     /**
-     * The students a batch's subscriptions change, in one select, and their courses in batched
+     * The students a batch registers or changes, in one select, and their courses in batched
      * selects (the persistence unit's batch fetch size), not a select per event (a pass under load
-     * carries many). A registration's student is new: nothing to load.
+     * carries many). A registered student the select does not find is created without a lookup.
      */
     @Override
     public void beforeBatch(List<RecordedEvent> batch) {
-        preload(StudentView.class, batch.stream().map(RecordedEvent::event).filter(SubscriptionEvent.class::isInstance)
-                .map(e -> ((SubscriptionEvent) e).studentId()).collect(Collectors.toSet()));
+        preload(StudentView.class, batch.stream().map(StudentDirectory::studentOf).filter(Objects::nonNull)
+                .collect(Collectors.toSet()));
+    }
+
+    private static String studentOf(RecordedEvent event) {
+        Object e = event.event();
+        return e instanceof SubscriptionEvent s ? s.studentId() : e instanceof StudentRegistered r ? r.studentId() : null;
     }
 
     @Override

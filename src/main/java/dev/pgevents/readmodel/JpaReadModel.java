@@ -2,12 +2,19 @@ package dev.pgevents.readmodel;
 
 import dev.pgevents.eventstore.RecordedEvent;
 import dev.pgevents.listener.EventListener;
+import jakarta.annotation.Resource;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceUnitUtil;
 import jakarta.persistence.TypedQuery;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -25,6 +32,12 @@ public abstract class JpaReadModel implements EventListener {
 
     @PersistenceContext(unitName = "pgevents")
     protected EntityManager em;
+
+    @Resource
+    TransactionSynchronizationRegistry transactionRegistry;
+
+    /** This model's key for the ids its preloads found no row for, kept with the transaction. */
+    private final Object absentKey = new Object();
 
     /** The entity classes of this read model (cleared by a reset to 0). */
     protected abstract List<Class<? extends ProjectedEntity>> entities();
@@ -46,11 +59,17 @@ public abstract class JpaReadModel implements EventListener {
 
     /**
      * Loads the entities with these ids into the persistence context with one query per
-     * {@value PreloadQueries#MAX_IDS} ids, so the {@code em.find} calls of the batch's handlers
-     * need no round trip. Call it from {@link #beforeBatch} with the ids the batch touches.
+     * {@value PreloadQueries#MAX_IDS} ids, and notes the ids without a row, so the helpers' lookups
+     * of the batch need no round trip (the persistence context cannot hold an absence: a find of
+     * a missing id would select it, one round trip per entity a batch creates). Call it from
+     * {@link #beforeBatch} with the ids the batch touches, those it creates included, and create
+     * entities of the class through {@link #create} or {@link #upsert} only in that batch: they
+     * clear the note of an absent id.
      */
     protected <T extends ProjectedEntity> void preload(Class<T> type, Collection<?> ids) {
         List<?> distinct = ids.stream().filter(Objects::nonNull).distinct().toList(); // null: no entity has it
+        Set<Object> absent = absentIds(type, true);
+        PersistenceUnitUtil identifiers = em.getEntityManagerFactory().getPersistenceUnitUtil();
         for (int from = 0; from < distinct.size(); from += PreloadQueries.MAX_IDS) {
             List<?> chunk = distinct.subList(from, Math.min(from + PreloadQueries.MAX_IDS, distinct.size()));
             int size = PreloadQueries.paddedSize(chunk.size());
@@ -58,7 +77,46 @@ public abstract class JpaReadModel implements EventListener {
             for (int i = 0; i < size; i++) {
                 query.setParameter(PreloadQueries.parameter(i), chunk.get(Math.min(i, chunk.size() - 1)));
             }
-            query.getResultList();
+            List<T> found = query.getResultList();
+            if (absent != null) {
+                absent.addAll(chunk);
+                found.forEach(e -> absent.remove(identifiers.getIdentifier(e)));
+            }
+        }
+    }
+
+    /**
+     * The ids of this entity class that a preload of the current transaction found no row for,
+     * none of them created since; null outside a transaction, or when none was noted and
+     * {@code orNew} is false.
+     */
+    @SuppressWarnings("unchecked")
+    private Set<Object> absentIds(Class<?> type, boolean orNew) {
+        if (transactionRegistry.getTransactionKey() == null) {
+            return null;
+        }
+        Map<Class<?>, Set<Object>> byType = (Map<Class<?>, Set<Object>>) transactionRegistry.getResource(absentKey);
+        if (byType == null) {
+            if (!orNew) {
+                return null;
+            }
+            byType = new HashMap<>();
+            transactionRegistry.putResource(absentKey, byType);
+        }
+        return orNew ? byType.computeIfAbsent(type, t -> new HashSet<>()) : byType.get(type);
+    }
+
+    /** The entity, from the persistence context or the database; null without a round trip when a preload found none. */
+    private <T> T find(Class<T> type, Object id) {
+        Set<Object> absent = absentIds(type, false);
+        return absent != null && absent.contains(id) ? null : em.find(type, id);
+    }
+
+    private void persist(Class<?> type, Object id, ProjectedEntity entity) {
+        em.persist(entity);
+        Set<Object> absent = absentIds(type, false);
+        if (absent != null) {
+            absent.remove(id); // in the persistence context now
         }
     }
 
@@ -67,38 +125,38 @@ public abstract class JpaReadModel implements EventListener {
      * entity, or null when it already existed (left unchanged).
      */
     protected <T extends ProjectedEntity> T create(Class<T> type, Object id, RecordedEvent event, Supplier<T> factory) {
-        if (em.find(type, id) != null) {
+        if (find(type, id) != null) {
             return null;
         }
         T entity = factory.get();
         entity.setLastEventPosition(event.position());
-        em.persist(entity);
+        persist(type, id, entity);
         return entity;
     }
 
     /** Applies the change to the entity if it exists and the event is newer; says whether it did. */
     protected <T extends ProjectedEntity> boolean update(Class<T> type, Object id, RecordedEvent event, Consumer<T> change) {
-        T entity = em.find(type, id);
+        T entity = find(type, id);
         return entity != null && entity.applyIfNewer(event, () -> change.accept(entity));
     }
 
     /** Creates the entity if missing, then applies the change if the event is newer; says whether it changed. */
     protected <T extends ProjectedEntity> boolean upsert(Class<T> type, Object id, RecordedEvent event, Supplier<T> factory,
                                                          Consumer<T> change) {
-        T existing = em.find(type, id);
+        T existing = find(type, id);
         if (existing != null) {
             return existing.applyIfNewer(event, () -> change.accept(existing));
         }
         T entity = factory.get();
         change.accept(entity);
         entity.setLastEventPosition(event.position());
-        em.persist(entity);
+        persist(type, id, entity);
         return true;
     }
 
     /** Deletes the entity if it exists and the event is newer; says whether it did. */
     protected <T extends ProjectedEntity> boolean delete(Class<T> type, Object id, RecordedEvent event) {
-        T entity = em.find(type, id);
+        T entity = find(type, id);
         if (entity == null || !entity.isNewer(event)) {
             return false;
         }

@@ -9,6 +9,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /** A JPA read model as an application declares one: a bean, an id, a query, a handler. */
@@ -38,6 +39,13 @@ public class CounterSummaryReadModel extends JpaReadModel {
     @Override
     protected List<Class<? extends ProjectedEntity>> entities() {
         return List.of(CounterSummary.class);
+    }
+
+    /** The batch's counters in one select; a new one is then created without a lookup. */
+    @Override
+    public void beforeBatch(List<RecordedEvent> batch) {
+        preload(CounterSummary.class, batch.stream().map(RecordedEvent::event).filter(ItEvents.Added.class::isInstance)
+                .map(e -> ((ItEvents.Added) e).counter()).collect(Collectors.toSet()));
     }
 
     @Override
