@@ -38,6 +38,8 @@ public abstract class JpaReadModel implements EventListener {
 
     /** This model's key for the ids its preloads found no row for, kept with the transaction. */
     private final Object absentKey = new Object();
+    /** Id classes whose {@code equals} matches the database's equality of the key. */
+    private static final Set<Class<?>> NOTED_ID_CLASSES = Set.of(String.class, java.util.UUID.class, Long.class, Integer.class);
 
     /** The entity classes of this read model (cleared by a reset to 0). */
     protected abstract List<Class<? extends ProjectedEntity>> entities();
@@ -62,13 +64,17 @@ public abstract class JpaReadModel implements EventListener {
      * {@value PreloadQueries#MAX_IDS} ids, and notes the ids without a row, so the helpers' lookups
      * of the batch need no round trip (the persistence context cannot hold an absence: a find of
      * a missing id would select it, one round trip per entity a batch creates). Call it from
-     * {@link #beforeBatch} with the ids the batch touches, those it creates included, and create
-     * entities of the class through {@link #create} or {@link #upsert} only in that batch: they
-     * clear the note of an absent id.
+     * {@link #beforeBatch} with the ids the batch touches, those it creates included, and in that
+     * batch create entities of the class through {@link #create} or {@link #upsert} only: they
+     * clear the note of an absent id, while a row made otherwise (a plain or cascaded persist, a
+     * merge, an insert by query, another bean) would stay noted absent. Only ids of the entity's
+     * own id class, one of those whose {@code equals} is the database's equality (String, UUID,
+     * Long, Integer), are noted; other ids are looked up as before.
      */
     protected <T extends ProjectedEntity> void preload(Class<T> type, Collection<?> ids) {
         List<?> distinct = ids.stream().filter(Objects::nonNull).distinct().toList(); // null: no entity has it
-        Set<Object> absent = absentIds(type, true);
+        Class<?> idClass = em.getMetamodel().entity(type).getIdType().getJavaType();
+        Set<Object> absent = NOTED_ID_CLASSES.contains(idClass) ? absentIds(type, true) : null;
         PersistenceUnitUtil identifiers = em.getEntityManagerFactory().getPersistenceUnitUtil();
         for (int from = 0; from < distinct.size(); from += PreloadQueries.MAX_IDS) {
             List<?> chunk = distinct.subList(from, Math.min(from + PreloadQueries.MAX_IDS, distinct.size()));
@@ -79,7 +85,7 @@ public abstract class JpaReadModel implements EventListener {
             }
             List<T> found = query.getResultList();
             if (absent != null) {
-                absent.addAll(chunk);
+                chunk.stream().filter(id -> id.getClass() == idClass).forEach(absent::add);
                 found.forEach(e -> absent.remove(identifiers.getIdentifier(e)));
             }
         }
@@ -92,7 +98,7 @@ public abstract class JpaReadModel implements EventListener {
      */
     @SuppressWarnings("unchecked")
     private Set<Object> absentIds(Class<?> type, boolean orNew) {
-        if (transactionRegistry.getTransactionKey() == null) {
+        if (transactionRegistry == null || transactionRegistry.getTransactionKey() == null) { // no container, no transaction
             return null;
         }
         Map<Class<?>, Set<Object>> byType = (Map<Class<?>, Set<Object>>) transactionRegistry.getResource(absentKey);
@@ -112,11 +118,11 @@ public abstract class JpaReadModel implements EventListener {
         return absent != null && absent.contains(id) ? null : em.find(type, id);
     }
 
-    private void persist(Class<?> type, Object id, ProjectedEntity entity) {
+    private void persist(Class<?> type, ProjectedEntity entity) {
         em.persist(entity);
         Set<Object> absent = absentIds(type, false);
-        if (absent != null) {
-            absent.remove(id); // in the persistence context now
+        if (absent != null) { // in the persistence context now, under the id it has (the caller's may be of another class)
+            absent.remove(em.getEntityManagerFactory().getPersistenceUnitUtil().getIdentifier(entity));
         }
     }
 
@@ -130,7 +136,7 @@ public abstract class JpaReadModel implements EventListener {
         }
         T entity = factory.get();
         entity.setLastEventPosition(event.position());
-        persist(type, id, entity);
+        persist(type, entity);
         return entity;
     }
 
@@ -150,7 +156,7 @@ public abstract class JpaReadModel implements EventListener {
         T entity = factory.get();
         change.accept(entity);
         entity.setLastEventPosition(event.position());
-        persist(type, id, entity);
+        persist(type, entity);
         return true;
     }
 
