@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -39,7 +40,7 @@ public abstract class JpaReadModel implements EventListener {
     /** This model's key for the ids its preloads found no row for, kept with the transaction. */
     private final Object absentKey = new Object();
     /** Id classes whose {@code equals} matches the database's equality of the key. */
-    private static final Set<Class<?>> NOTED_ID_CLASSES = Set.of(String.class, java.util.UUID.class, Long.class, Integer.class);
+    private static final Set<Class<?>> NOTED_ID_CLASSES = Set.of(String.class, UUID.class, Long.class, Integer.class);
 
     /** The entity classes of this read model (cleared by a reset to 0). */
     protected abstract List<Class<? extends ProjectedEntity>> entities();

@@ -5,8 +5,9 @@ package dev.pgevents.eventstore.jdbc;
  * them, {@code batchesOfSize[n]}: how many had n appends (the last slot counts that many and
  * more; slot 0 is always 0), the batches that failed before their commit (their appends then ran
  * alone), the appends waiting for the next batch when it was read, and the time a batch was
- * running (connection, round trip and commit), in milliseconds: batches run one at a time, so its
- * share of a period tells how much of it the shared transactions kept the writer busy.
+ * running (its statements, connection, round trip and commit; not the hand-over of the lead), in
+ * milliseconds: batches run one at a time, so its share of a period tells how much of it the
+ * shared transactions kept the writer busy.
  */
 public record GroupCommitStatistics(long batches, long appends, long[] batchesOfSize, long fallbacks, int waiting,
                                     long busyMillis) {
