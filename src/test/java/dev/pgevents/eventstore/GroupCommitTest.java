@@ -206,6 +206,102 @@ class GroupCommitTest {
     }
 
     @Test
+    void batchesOfIndependentSingleTagChecksShareOneStatementTextAndEachAppendGetsItsOwnOutcome() throws Exception {
+        List<String> prepared = java.util.Collections.synchronizedList(new ArrayList<>());
+        JdbcEventStore recorded = new JdbcEventStore(recordingStatements(prepared), TestEvents.registry(), new JsonbEventSerializer())
+                .withGroupCommit(100, Duration.ofSeconds(30));
+        recorded.append(List.of(NewEvent.of(new Opened("one-text-stored"))));
+        EventQuery stored = EventQuery.tagged("account:one-text-stored");
+        EventQuery unused = EventQuery.tagged("account:one-text-unused");
+        // a batch of three: one condition that passes, one that fails, none
+        List<Future<Boolean>> first = batchBehindALeader(recorded, List.of(
+                () -> recorded.append(List.of(NewEvent.of(new Opened("one-text-a"))), AppendCondition.failIfAny(unused)),
+                () -> recorded.append(List.of(NewEvent.of(new Opened("one-text-b"))), AppendCondition.failIfAny(stored)),
+                () -> recorded.append(List.of(NewEvent.of(new Opened("one-text-c"))))));
+        // a batch of two, two conditions each (a condition of two tags, and one more): the first fails through its last tag
+        List<Future<Boolean>> second = batchBehindALeader(recorded, List.of(
+                () -> recorded.appendWithConditions(List.of(NewEvent.of(new Opened("one-text-d"))), List.of(
+                        AppendCondition.failIfAny(EventQuery.of(QueryItem.tags("account:one-text-x"), QueryItem.tags("account:one-text-y"))),
+                        AppendCondition.failIfAny(stored))),
+                () -> recorded.appendWithConditions(List.of(NewEvent.of(new Opened("one-text-e"))), List.of(
+                        AppendCondition.failIfAny(unused), AppendCondition.failIfAny(EventQuery.tagged("account:one-text-z"))))));
+        assertEquals(List.of(true, false, true), outcomes(first));
+        assertEquals(List.of(false, true), outcomes(second));
+        for (String account : List.of("a", "c", "e")) {
+            assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:one-text-" + account + "']"));
+        }
+        for (String account : List.of("b", "d")) {
+            assertEquals(0, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:one-text-" + account + "']"));
+        }
+        List<String> batches = prepared.stream().filter(sql -> sql.contains("INSERT INTO es_event (position")).toList();
+        assertEquals(2, batches.size(), "two batches: " + batches);
+        assertEquals(batches.get(0), batches.get(1), "one text for batches of other sizes and conditions");
+        long[] sizes = recorded.groupCommitStatistics().orElseThrow().batchesOfSize();
+        assertEquals(List.of(3L, 1L, 1L), List.of(sizes[1], sizes[2], sizes[3]), "the first append and each leader alone, a batch of two, one of three");
+    }
+
+    /** Queues the appends behind a leader held in its lock step, so they run as one batch; each future: stored or not. */
+    private List<Future<Boolean>> batchBehindALeader(JdbcEventStore on, List<Runnable> appends) throws Exception {
+        List<Future<Boolean>> outcomes = new ArrayList<>();
+        long before = on.groupCommitStatistics().orElseThrow().waiting();
+        try (Connection blocker = holdAllKey()) {
+            Future<?> leader = threads.submit(() -> on.append(List.of(NewEvent.of(new Opened("one-text-leader")))));
+            awaitWaiters(1);
+            for (int t = 0; t < appends.size(); t++) {
+                Runnable append = appends.get(t);
+                outcomes.add(threads.submit(() -> {
+                    try {
+                        append.run();
+                        return true;
+                    } catch (AppendConditionFailed failed) {
+                        return false;
+                    }
+                }));
+                int queued = t + 1;
+                awaitUntil("appends queued: " + queued, () -> on.groupCommitStatistics().orElseThrow().waiting() == before + queued);
+            }
+            blocker.rollback();
+            leader.get(30, TimeUnit.SECONDS);
+        }
+        return outcomes;
+    }
+
+    private static List<Boolean> outcomes(List<Future<Boolean>> futures) throws Exception {
+        List<Boolean> out = new ArrayList<>();
+        for (Future<Boolean> f : futures) {
+            out.add(f.get(30, TimeUnit.SECONDS));
+        }
+        return out;
+    }
+
+    /** The pool, recording the SQL of every statement prepared on its connections. */
+    private static DataSource recordingStatements(List<String> prepared) {
+        return (DataSource) java.lang.reflect.Proxy.newProxyInstance(GroupCommitTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invokeOn(pool, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection real = (Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(GroupCommitTest.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                if (m.getName().equals("prepareStatement")) {
+                                    prepared.add((String) a[0]);
+                                }
+                                return invokeOn(real, m, a);
+                            });
+                });
+    }
+
+    private static Object invokeOn(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Test
     void aFailingBatchRunsEachAppendAloneSoEachGetsItsOwnOutcome() throws Exception {
         UUID taken = store.append(List.of(NewEvent.of(new Opened("taken")))).get(0).eventId();
         Future<List<AppendedEvent>> duplicate;
@@ -389,8 +485,8 @@ class GroupCommitTest {
 
     @Test
     void aConnectionLostAfterTheBatchRanIsAnUnknownOutcomeAndNeverRerun() throws Exception {
-        // a batch of two or more: its statement has the pass flags' CTEs
-        DataSource losingOnce = AnswerLosingDataSource.losingOnce(pool, sql -> sql.contains("WITH p0"));
+        // a batch of two or more: its insert numbers the rows of its appends
+        DataSource losingOnce = AnswerLosingDataSource.losingOnce(pool, sql -> sql.contains("INSERT INTO es_event (position"));
         JdbcEventStore losing = new JdbcEventStore(losingOnce, TestEvents.registry(), new JsonbEventSerializer())
                 .withGroupCommit(100, Duration.ofSeconds(30));
         List<Future<List<AppendedEvent>>> batched = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.pgevents.eventstore.jdbc;
 
+import dev.pgevents.eventstore.AppendCondition;
 import dev.pgevents.eventstore.EventStoreAccessException;
+import dev.pgevents.eventstore.QueryItem;
 import dev.pgevents.eventstore.RawEvent;
 import dev.pgevents.eventstore.jdbc.JdbcEventStore.PendingAppend;
 import java.sql.Connection;
@@ -297,7 +299,8 @@ final class GroupCommit {
      */
     private List<Inserted> together(List<Waiting> batch) throws SQLException, AppendRoundTrip.OutcomeUnknown {
         boolean customPlans = batch.stream().anyMatch(w -> w.append.customPlans());
-        SqlBuilder sql = batch.size() == 1 ? batch.get(0).append.boundedStatements(lockTimeoutMillis) : statements(batch);
+        SqlBuilder sql = batch.size() == 1 ? batch.get(0).append.boundedStatements(lockTimeoutMillis)
+                : independentSingleTagChecks(batch) ? statementsOfOneText(batch) : statements(batch);
         List<List<RawEvent>> rows = batch.stream().map(w -> w.append.rows()).toList();
         Connection c = dataSource.getConnection();
         try {
@@ -310,8 +313,63 @@ final class GroupCommit {
         }
     }
 
+    /** No append's condition matches an event of an earlier one, and every check is of single tags. */
+    private static boolean independentSingleTagChecks(List<Waiting> batch) {
+        List<RawEvent> earlier = new ArrayList<>();
+        for (Waiting w : batch) {
+            if (!w.append.checksSingleTags() || w.append.conflictsWith(earlier)) {
+                return false;
+            }
+            earlier.addAll(w.append.rows());
+        }
+        return true;
+    }
+
     /**
-     * A batch of two or more: the lock step, then one insert of all rows, each row kept when its
+     * A batch of two or more whose appends pass or fail on their own checks, each a list of (tag,
+     * position) pairs: the lock step (keys in arrays), then one insert of all rows, each row kept
+     * unless its append has a pair with an event of the tag stored after the position. The batch
+     * is data, so the text is the same for every such batch: each connection keeps it prepared,
+     * with its plan (a text per batch shape, as {@link #statements} makes, was planned anew for
+     * about half of the batches, a quarter to a half of their time in PostgreSQL; docs/benchmarks.md).
+     */
+    private SqlBuilder statementsOfOneText(List<Waiting> batch) {
+        LockKeys keys = new LockKeys();
+        List<RawEvent> rows = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        List<Integer> checkOwners = new ArrayList<>();
+        List<String> checkTags = new ArrayList<>();
+        List<Long> checkAfter = new ArrayList<>();
+        for (int j = 0; j < batch.size(); j++) {
+            PendingAppend a = batch.get(j).append;
+            keys.add(a.keys());
+            rows.addAll(a.rows());
+            for (int r = 0; r < a.rows().size(); r++) {
+                owners.add(j + 1);
+            }
+            for (AppendCondition c : a.checked()) {
+                for (QueryItem item : c.failIfEventsMatch().items()) {
+                    checkOwners.add(j + 1);
+                    checkTags.add(item.tags().iterator().next());
+                    checkAfter.add(c.after());
+                }
+            }
+        }
+        SqlBuilder sql = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
+        keys.appendBoundedArraysTo(sql, lockTimeoutMillis);
+        sql.append("; ");
+        JdbcEventStore.appendInsertInOrder(sql, rows);
+        // count(*) as in a single append's check: see PendingAppend.check
+        sql.append(" WHERE (?::int4[])[e.ord] <> ALL (ARRAY(SELECT c.owner FROM unnest(?::int4[], ?::text[], ?::int8[])"
+                        + " AS c(owner, tag, after) WHERE (SELECT count(*) FROM es_event_tag t WHERE t.tag = c.tag"
+                        + " AND t.position > c.after) > 0))")
+                .arrayParam("int4", owners.toArray(Integer[]::new)).arrayParam("int4", checkOwners.toArray(Integer[]::new))
+                .arrayParam("text", checkTags.toArray(String[]::new)).arrayParam("int8", checkAfter.toArray(Long[]::new));
+        return sql.append(JdbcEventStore.RETURNING);
+    }
+
+    /**
+     * Any other batch of two or more: the lock step, then one insert of all rows, each row kept when its
      * append passes. Append j's pass flag is a one-row CTE, p_j, evaluated once: its check finds
      * no stored event, AND NOT p_i for each earlier append i of the batch with an event its
      * condition matches. The insert's rows are the second result.

@@ -294,6 +294,16 @@ public final class JdbcEventStore implements EventStore {
                     .allMatch(i -> i.types().isEmpty() && !i.tags().isEmpty());
         }
 
+        /**
+         * Every item of its conditions is one tag without types (or it has no condition): its
+         * check is a list of (tag, position) pairs, each failing it when an event of the tag is
+         * stored after the position.
+         */
+        boolean checksSingleTags() {
+            return checked.stream().flatMap(c -> c.failIfEventsMatch().items().stream())
+                    .allMatch(i -> i.types().isEmpty() && i.tags().size() == 1);
+        }
+
         /** The check keeps a position as a literal (items with types, or "all"): it must be planned with its values. */
         boolean customPlans() {
             return !checked.isEmpty() && !genericCheck();
@@ -414,6 +424,11 @@ public final class JdbcEventStore implements EventStore {
                     .param(r.payloadJson()).param(r.metadataJson());
             return;
         }
+        appendInsertInOrder(sql, rows);
+    }
+
+    /** The insert of the rows in their order, each row numbered by {@code e.ord} (from 1). */
+    static void appendInsertInOrder(SqlBuilder sql, List<RawEvent> rows) {
         sql.append("INSERT INTO es_event (position, event_id, type, type_version, tags, payload, metadata)"
                 + " SELECT nextval('es_position_seq'), e.event_id, e.type, e.type_version, e.tags::text[], e.payload::jsonb,"
                 + " e.metadata::jsonb"

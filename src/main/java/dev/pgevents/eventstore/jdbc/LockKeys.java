@@ -122,22 +122,27 @@ final class LockKeys {
      * Other lock steps get the text without it and pay nothing.
      */
     void appendTo(SqlBuilder sql, boolean writer, long broadLockTimeoutMillis) {
-        appendTo(sql, writer, broad && broadLockTimeoutMillis > 0, broadLockTimeoutMillis);
+        appendTo(sql, writer, broad && broadLockTimeoutMillis > 0, broadLockTimeoutMillis, false);
     }
 
-    /** As a writer's {@link #appendTo}, every key's wait bounded by the timeout (a group commit's batch). */
+    /** As a writer's {@link #appendTo}, every key's wait bounded by the timeout (a group commit's batch of one). */
     void appendBoundedTo(SqlBuilder sql, long lockTimeoutMillis) {
-        appendTo(sql, true, true, lockTimeoutMillis);
+        appendTo(sql, true, true, lockTimeoutMillis, false);
     }
 
-    private void appendTo(SqlBuilder sql, boolean writer, boolean bounded, long lockTimeoutMillis) {
+    /** As {@link #appendBoundedTo}, the keys always in arrays: one text whatever their number (a group commit's batch). */
+    void appendBoundedArraysTo(SqlBuilder sql, long lockTimeoutMillis) {
+        appendTo(sql, true, true, lockTimeoutMillis, true);
+    }
+
+    private void appendTo(SqlBuilder sql, boolean writer, boolean bounded, long lockTimeoutMillis, boolean arrays) {
         sql.append("CASE");
         if (bounded) {
             sql.append(" WHEN set_config('" + SAVED_LOCK_TIMEOUT + "', current_setting('lock_timeout'), true) IS NULL THEN false"
                     + " WHEN set_config('lock_timeout', ?, true) IS NULL THEN false");
             sql.param(Long.toString(lockTimeoutMillis));
         }
-        if (keys.size() > MAX_INLINED_KEYS) {
+        if (arrays || keys.size() > MAX_INLINED_KEYS) {
             sql.append(" WHEN es_lock_keys(?::int4[], ?::int4[], ?::bool[], ?) IS NULL THEN false");
             sql.arrayParam("int4", hi()).arrayParam("int4", lo()).arrayParam("bool", keys.values().toArray(Boolean[]::new));
             sql.param(writer);
