@@ -210,13 +210,15 @@ class GroupCommitTest {
         List<String> prepared = java.util.Collections.synchronizedList(new ArrayList<>());
         JdbcEventStore recorded = new JdbcEventStore(recordingStatements(prepared), TestEvents.registry(), new JsonbEventSerializer())
                 .withGroupCommit(100, Duration.ofSeconds(30));
-        recorded.append(List.of(NewEvent.of(new Opened("one-text-stored"))));
+        long at = recorded.append(List.of(NewEvent.of(new Opened("one-text-stored")))).get(0).position();
         EventQuery stored = EventQuery.tagged("account:one-text-stored");
         EventQuery unused = EventQuery.tagged("account:one-text-unused");
-        // a batch of three: one condition that passes, one that fails, none
+        // a batch of three: a condition that passes (nothing after the stored event's own position), one that fails
+        // (the event is after the position before it), none; two events in the first append: rows are told apart by append
         List<Future<Boolean>> first = batchBehindALeader(recorded, List.of(
-                () -> recorded.append(List.of(NewEvent.of(new Opened("one-text-a"))), AppendCondition.failIfAny(unused)),
-                () -> recorded.append(List.of(NewEvent.of(new Opened("one-text-b"))), AppendCondition.failIfAny(stored)),
+                () -> recorded.appendWithConditions(List.of(NewEvent.of(new Opened("one-text-a")), NewEvent.of(new Opened("one-text-a2"))),
+                        List.of(AppendCondition.failIfAnyAfter(stored, at), AppendCondition.failIfAny(unused))),
+                () -> recorded.append(List.of(NewEvent.of(new Opened("one-text-b"))), AppendCondition.failIfAnyAfter(stored, at - 1)),
                 () -> recorded.append(List.of(NewEvent.of(new Opened("one-text-c"))))));
         // a batch of two, two conditions each (a condition of two tags, and one more): the first fails through its last tag
         List<Future<Boolean>> second = batchBehindALeader(recorded, List.of(
@@ -227,7 +229,7 @@ class GroupCommitTest {
                         AppendCondition.failIfAny(unused), AppendCondition.failIfAny(EventQuery.tagged("account:one-text-z"))))));
         assertEquals(List.of(true, false, true), outcomes(first));
         assertEquals(List.of(false, true), outcomes(second));
-        for (String account : List.of("a", "c", "e")) {
+        for (String account : List.of("a", "a2", "c", "e")) {
             assertEquals(1, Sql.queryLong(plain, "SELECT count(*) FROM es_event WHERE tags @> ARRAY['account:one-text-" + account + "']"));
         }
         for (String account : List.of("b", "d")) {
@@ -236,6 +238,7 @@ class GroupCommitTest {
         List<String> batches = prepared.stream().filter(sql -> sql.contains("INSERT INTO es_event (position")).toList();
         assertEquals(2, batches.size(), "two batches: " + batches);
         assertEquals(batches.get(0), batches.get(1), "one text for batches of other sizes and conditions");
+        assertEquals(0, recorded.groupCommitStatistics().orElseThrow().fallbacks(), "no batch refused: each ran as sent");
         long[] sizes = recorded.groupCommitStatistics().orElseThrow().batchesOfSize();
         assertEquals(List.of(3L, 1L, 1L), List.of(sizes[1], sizes[2], sizes[3]), "the first append and each leader alone, a batch of two, one of three");
     }

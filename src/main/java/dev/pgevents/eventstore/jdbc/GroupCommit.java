@@ -300,7 +300,7 @@ final class GroupCommit {
     private List<Inserted> together(List<Waiting> batch) throws SQLException, AppendRoundTrip.OutcomeUnknown {
         boolean customPlans = batch.stream().anyMatch(w -> w.append.customPlans());
         SqlBuilder sql = batch.size() == 1 ? batch.get(0).append.boundedStatements(lockTimeoutMillis)
-                : independentSingleTagChecks(batch) ? statementsOfOneText(batch) : statements(batch);
+                : takesOneText(batch) ? statementsOfOneText(batch) : statementsPerShape(batch);
         List<List<RawEvent>> rows = batch.stream().map(w -> w.append.rows()).toList();
         Connection c = dataSource.getConnection();
         try {
@@ -313,8 +313,8 @@ final class GroupCommit {
         }
     }
 
-    /** No append's condition matches an event of an earlier one, and every check is of single tags. */
-    private static boolean independentSingleTagChecks(List<Waiting> batch) {
+    /** Every check of the batch is of single tags, and no append's condition matches an event of an earlier one. */
+    private static boolean takesOneText(List<Waiting> batch) {
         List<RawEvent> earlier = new ArrayList<>();
         for (Waiting w : batch) {
             if (!w.append.checksSingleTags() || w.append.conflictsWith(earlier)) {
@@ -325,21 +325,9 @@ final class GroupCommit {
         return true;
     }
 
-    /**
-     * A batch of two or more whose appends pass or fail on their own checks, each a list of (tag,
-     * position) pairs: the lock step (keys in arrays), then one insert of all rows, each row kept
-     * unless its append has a pair with an event of the tag stored after the position. The batch
-     * is data, so the text is the same for every such batch: each connection keeps it prepared,
-     * with its plan (a text per batch shape, as {@link #statements} makes, was planned anew for
-     * about half of the batches, a quarter to a half of their time in PostgreSQL; docs/benchmarks.md).
-     */
-    private SqlBuilder statementsOfOneText(List<Waiting> batch) {
+    /** Gathers the batch's keys; its rows in order into {@code rows}, and each row's append (from 1) into {@code owners}. */
+    private static LockKeys gather(List<Waiting> batch, List<RawEvent> rows, List<Integer> owners) {
         LockKeys keys = new LockKeys();
-        List<RawEvent> rows = new ArrayList<>();
-        List<Integer> owners = new ArrayList<>();
-        List<Integer> checkOwners = new ArrayList<>();
-        List<String> checkTags = new ArrayList<>();
-        List<Long> checkAfter = new ArrayList<>();
         for (int j = 0; j < batch.size(); j++) {
             PendingAppend a = batch.get(j).append;
             keys.add(a.keys());
@@ -347,7 +335,28 @@ final class GroupCommit {
             for (int r = 0; r < a.rows().size(); r++) {
                 owners.add(j + 1);
             }
-            for (AppendCondition c : a.checked()) {
+        }
+        return keys;
+    }
+
+    /**
+     * A batch of two or more whose appends pass or fail on their own checks, each a list of (tag,
+     * position) pairs: the lock step (keys in arrays), then one insert of all rows, each row kept
+     * unless its append has a pair with an event of the tag stored after the position. The batch
+     * is data, so the text is the same for every such batch: each connection keeps it prepared,
+     * and PostgreSQL plans it for its first executions only (a text per batch shape, as
+     * {@link #statementsPerShape} makes, was planned for 44% of the batches; docs/benchmarks.md,
+     * "One statement text per batch").
+     */
+    private SqlBuilder statementsOfOneText(List<Waiting> batch) {
+        List<RawEvent> rows = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        LockKeys keys = gather(batch, rows, owners);
+        List<Integer> checkOwners = new ArrayList<>();
+        List<String> checkTags = new ArrayList<>();
+        List<Long> checkAfter = new ArrayList<>();
+        for (int j = 0; j < batch.size(); j++) {
+            for (AppendCondition c : batch.get(j).append.checked()) {
                 for (QueryItem item : c.failIfEventsMatch().items()) {
                     checkOwners.add(j + 1);
                     checkTags.add(item.tags().iterator().next());
@@ -374,18 +383,10 @@ final class GroupCommit {
      * no stored event, AND NOT p_i for each earlier append i of the batch with an event its
      * condition matches. The insert's rows are the second result.
      */
-    private SqlBuilder statements(List<Waiting> batch) {
-        LockKeys keys = new LockKeys();
+    private SqlBuilder statementsPerShape(List<Waiting> batch) {
         List<RawEvent> rows = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
-        for (int j = 0; j < batch.size(); j++) {
-            PendingAppend a = batch.get(j).append;
-            keys.add(a.keys());
-            rows.addAll(a.rows());
-            for (int r = 0; r < a.rows().size(); r++) {
-                owners.add(j + 1);
-            }
-        }
+        LockKeys keys = gather(batch, rows, owners);
         SqlBuilder sql = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
         keys.appendBoundedTo(sql, lockTimeoutMillis);
         sql.append("; WITH ");

@@ -101,7 +101,7 @@ final class LockKeys {
         return java.util.Collections.unmodifiableMap(keys);
     }
 
-    /** Above this many keys the lock step calls es_lock_keys with arrays: one statement text for all. */
+    /** Above this many keys the lock step calls es_lock_keys with arrays: one statement text for all (so does a group commit's one-text batch). */
     public static final int MAX_INLINED_KEYS = 16;
 
     /**
@@ -125,7 +125,7 @@ final class LockKeys {
         appendTo(sql, writer, broad && broadLockTimeoutMillis > 0, broadLockTimeoutMillis, false);
     }
 
-    /** As a writer's {@link #appendTo}, every key's wait bounded by the timeout (a group commit's batch of one). */
+    /** As a writer's {@link #appendTo}, every key's wait bounded by the timeout (a group commit's batch of one, or of a text per shape). */
     void appendBoundedTo(SqlBuilder sql, long lockTimeoutMillis) {
         appendTo(sql, true, true, lockTimeoutMillis, false);
     }
