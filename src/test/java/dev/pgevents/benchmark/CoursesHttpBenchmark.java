@@ -4,11 +4,14 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntPredicate;
+import java.util.stream.Collectors;
 
 /**
  * The courses and cart APIs over HTTP, 16 clients, each command and query against its ceiling in
@@ -37,8 +40,15 @@ import java.util.function.IntPredicate;
  * server with the listeners off ({@code PGEVENTS_LISTENER_ENABLED=false}): what the read models
  * cost the commands.
  *
+ * <p>With {@code -Dbench.compare=<URL of a second server>} (a second build on a database of its
+ * own), {@code reads} or {@code commands} runs on both servers in turn, A B then B A, {@code
+ * -Dbench.pairs=<n>} times (2 by default; the warm-up rounds alternate too), and prints each
+ * phase's ratios on each server and B's mean over A's: the machine's speed, which moves by a
+ * third within a run here, then weighs on both builds alike. {@code -Dbench.comparePid=<pid>}:
+ * the second server's process, as {@code bench.serverPid} for the first.
+ *
  * <pre>
- * java [-Dbench.warmup=seconds] [-Dbench.warmupRounds=n] [-Dbench.serverPid=pid] -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads|commands]
+ * java [-Dbench.warmup=seconds] [-Dbench.warmupRounds=n] [-Dbench.serverPid=pid] [-Dbench.compare=URL [-Dbench.comparePid=pid] [-Dbench.pairs=n]] -cp target/test-classes dev.pgevents.benchmark.CoursesHttpBenchmark http://localhost:9080 [seconds per phase] [reads|commands]
  * </pre>
  */
 public final class CoursesHttpBenchmark {
@@ -57,13 +67,16 @@ public final class CoursesHttpBenchmark {
     private final Duration phase;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final boolean print;
+    /** The server's process on this machine, or null. */
+    private final Long serverPid;
     /** Students each client registered: the subscriptions take the newest first. */
     private final int[] registered = new int[CLIENTS];
 
-    private CoursesHttpBenchmark(String base, Duration phase, boolean print) {
+    private CoursesHttpBenchmark(String base, Duration phase, boolean print, Long serverPid) {
         this.base = base;
         this.phase = phase;
         this.print = print;
+        this.serverPid = serverPid;
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,32 +84,89 @@ public final class CoursesHttpBenchmark {
             System.err.println("usage: CoursesHttpBenchmark <server URL, e.g. http://localhost:9080> [seconds per phase] [reads|commands]");
             System.exit(2);
         }
-        String base = args[0].endsWith("/") ? args[0] : args[0] + "/";
+        String base = withSlash(args[0]);
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         String mode = args.length > 2 ? args[2] : "all";
-        int warmup = Integer.getInteger("bench.warmup", Math.max(20, seconds / 2));
+        Duration warmup = Duration.ofSeconds(Math.max(1, Integer.getInteger("bench.warmup", Math.max(20, seconds / 2))));
         int warmupRounds = Math.max(1, Integer.getInteger("bench.warmupRounds", 3));
-        for (int r = 1; r <= warmupRounds; r++) {
-            ServerCpu before = SERVER_PID == null ? null : ServerCpu.of(SERVER_PID);
-            new CoursesHttpBenchmark(base, Duration.ofSeconds(Math.max(1, warmup)), false).run(mode);
-            if (before != null) {
-                System.err.printf("warm-up round %d: %s%n", r, ServerCpu.of(SERVER_PID).jitShareSince(before));
-            }
+        String compare = System.getProperty("bench.compare");
+        if (compare != null) {
+            paired(base, withSlash(compare), Duration.ofSeconds(seconds), mode, warmup, warmupRounds);
+            return;
         }
-        new CoursesHttpBenchmark(base, Duration.ofSeconds(seconds), true).run(mode);
+        for (int r = 1; r <= warmupRounds; r++) {
+            new CoursesHttpBenchmark(base, warmup, false, SERVER_PID).warmUp(mode, r);
+        }
+        new CoursesHttpBenchmark(base, Duration.ofSeconds(seconds), true, SERVER_PID).run(mode);
     }
 
-    private void run(String mode) throws Exception {
-        switch (mode) {
+    private static String withSlash(String url) {
+        return url.endsWith("/") ? url : url + "/";
+    }
+
+    /** Two servers in turn, A B then B A: each phase's ratios to its baselines on each, and B's mean over A's. */
+    private static void paired(String a, String b, Duration phase, String mode, Duration warmup, int warmupRounds) throws Exception {
+        if (!mode.equals("reads") && !mode.equals("commands")) {
+            throw new IllegalArgumentException("bench.compare takes the reads or commands mode");
+        }
+        if (a.equals(b)) {
+            throw new IllegalArgumentException("bench.compare names the first server again: start a second one");
+        }
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put(a, SERVER_PID);
+        pids.put(b, Long.getLong("bench.comparePid"));
+        for (int r = 1; r <= warmupRounds; r++) {
+            for (String server : pids.keySet()) {
+                new CoursesHttpBenchmark(server, warmup, false, pids.get(server)).warmUp(mode, r);
+            }
+        }
+        int pairs = Math.max(1, Integer.getInteger("bench.pairs", 2));
+        Map<String, Map<String, List<Double>>> ratios = new LinkedHashMap<>();
+        for (int p = 0; p < pairs; p++) {
+            for (String server : p % 2 == 0 ? List.of(a, b) : List.of(b, a)) {
+                System.out.printf("%n%s: %s%n", server.equals(a) ? "A" : "B", server);
+                new CoursesHttpBenchmark(server, phase, true, pids.get(server)).run(mode).forEach((label, ratio) ->
+                        ratios.computeIfAbsent(label, k -> new LinkedHashMap<>()).computeIfAbsent(server, k -> new ArrayList<>()).add(ratio));
+            }
+        }
+        System.out.printf("%npaired, %d runs on each (A %s, B %s): each phase's ratios to its baselines%n%-34s %-22s %-22s %6s%n",
+                pairs, a, b, "phase", "A", "B", "B/A");
+        ratios.forEach((label, byServer) -> System.out.printf("%-34s %-22s %-22s %6.3f%n", label, percents(byServer.get(a)),
+                percents(byServer.get(b)), mean(byServer.get(b)) / mean(byServer.get(a))));
+    }
+
+    private static String percents(List<Double> ratios) {
+        return ratios.stream().map(r -> String.format("%.0f%%", 100 * r)).collect(Collectors.joining(" "));
+    }
+
+    private static double mean(List<Double> ratios) {
+        return ratios.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** A round not printed, for the JIT; with the server's process, the JIT's share of its CPU in the round. */
+    private void warmUp(String mode, int round) throws Exception {
+        ServerCpu before = serverPid == null ? null : ServerCpu.of(serverPid);
+        run(mode);
+        if (before != null) {
+            System.err.printf("warm-up round %d (%s): %s%n", round, base, ServerCpu.of(serverPid).jitShareSince(before));
+        }
+    }
+
+    /** @return each phase's ratio to its baselines (reads and commands; none for all) */
+    private Map<String, Double> run(String mode) throws Exception {
+        return switch (mode) {
             case "reads" -> reads();
             case "commands" -> commands();
-            case "all" -> all();
+            case "all" -> {
+                all();
+                yield Map.of();
+            }
             default -> throw new IllegalArgumentException("unknown mode " + mode + ": reads, commands or nothing");
-        }
+        };
     }
 
     /** The queries, each between two select baselines; the data they read created first, untimed. */
-    private void reads() throws Exception {
+    private Map<String, Double> reads() throws Exception {
         header();
         int[] queried = new int[CLIENTS];
         Arrays.fill(queried, QUERIED);
@@ -107,18 +177,18 @@ public final class CoursesHttpBenchmark {
         setUp(QUERIED * ITEMS_PER_CART, this::addItem);
         awaitReadModels(queried, queried);
 
-        betweenBaselines("baseline: GET select one row", run -> selectRow(queried), queries(queried, queried), 200);
+        return betweenBaselines("baseline: GET select one row", run -> selectRow(queried), queries(queried, queried), 200);
     }
 
     /** The commands, each between two insert baselines; no read model is waited for. */
-    private void commands() throws Exception {
+    private Map<String, Double> commands() throws Exception {
         header();
         defineCourses();
         Map<String, Request> commands = new LinkedHashMap<>();
         commands.put("courses: register student", this::registerStudent);
         commands.put("courses: subscribe", this::subscribe); // the students registered in the phase before
         commands.put("cart: add item", this::addItem);
-        betweenBaselines("baseline: POST insert one row", run -> (c, n) -> insertRow("r" + run, c, n), commands, 201);
+        return betweenBaselines("baseline: POST insert one row", run -> (c, n) -> insertRow("r" + run, c, n), commands, 201);
     }
 
     /**
@@ -126,8 +196,9 @@ public final class CoursesHttpBenchmark {
      * ratio to the mean of its two baselines.
      *
      * @param baseline the baseline's requests for its n-th run
+     * @return each phase's ratio to the mean of its two baselines
      */
-    private void betweenBaselines(String baselineLabel, java.util.function.IntFunction<Request> baseline,
+    private Map<String, Double> betweenBaselines(String baselineLabel, java.util.function.IntFunction<Request> baseline,
                                   Map<String, Request> phases, int status) throws Exception {
         Map<String, Double> baselines = new LinkedHashMap<>();
         Map<String, HttpLoad.Result> results = new LinkedHashMap<>();
@@ -144,6 +215,9 @@ public final class CoursesHttpBenchmark {
             System.out.printf("%nagainst the mean of the baselines before and after each phase:%n");
             results.forEach((label, r) -> ratio(label, r, baselines.get(label)));
         }
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        results.forEach((label, r) -> ratios.put(label, r.perSecond() / baselines.get(label)));
+        return ratios;
     }
 
     /** Every phase: the baselines, the commands and the queries. */
@@ -256,13 +330,13 @@ public final class CoursesHttpBenchmark {
 
     private HttpLoad.Result load(String label, Request request, int status, HttpLoad.Result baseline) throws Exception {
         long start = System.currentTimeMillis();
-        ServerCpu before = SERVER_PID == null ? null : ServerCpu.of(SERVER_PID);
-        ServerCpu.Machine machineBefore = SERVER_PID == null ? null : ServerCpu.Machine.now();
+        ServerCpu before = serverPid == null ? null : ServerCpu.of(serverPid);
+        ServerCpu.Machine machineBefore = serverPid == null ? null : ServerCpu.Machine.now();
         GroupCommitGauges commitsBefore = print ? GroupCommitGauges.of(base) : null;
         HttpLoad.Result r = HttpLoad.run(CLIENTS, phase, PER_CLIENT, requests(request, s -> s == status));
         if (print) {
             if (before != null) {
-                ServerCpu after = ServerCpu.of(SERVER_PID);
+                ServerCpu after = ServerCpu.of(serverPid);
                 long requests = r.sortedNanos().length;
                 System.err.printf("phase %s: %s%n", label, after.perRequestSince(before, requests));
                 System.err.printf("phase %s: %s%n", label, ServerCpu.Machine.now().perRequestSince(machineBefore, after, before, requests));
