@@ -364,7 +364,7 @@ final class GroupCommit {
                 }
             }
         }
-        SqlBuilder sql = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
+        SqlBuilder sql = new SqlBuilder().append(LockKeys.GENERIC_LOCK_STATEMENT);
         keys.appendBoundedArraysTo(sql, lockTimeoutMillis);
         sql.append("; ");
         JdbcEventStore.appendInsertInOrder(sql, rows);
@@ -387,7 +387,8 @@ final class GroupCommit {
         List<RawEvent> rows = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
         LockKeys keys = gather(batch, rows, owners);
-        SqlBuilder sql = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
+        boolean genericPlan = batch.stream().noneMatch(w -> w.append.customPlans());
+        SqlBuilder sql = new SqlBuilder().append(LockKeys.lockStatement(genericPlan));
         keys.appendBoundedTo(sql, lockTimeoutMillis);
         sql.append("; WITH ");
         for (int j = 0; j < batch.size(); j++) {

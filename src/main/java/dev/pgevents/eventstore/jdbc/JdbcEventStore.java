@@ -309,12 +309,17 @@ public final class JdbcEventStore implements EventStore {
             return !checked.isEmpty() && !genericCheck();
         }
 
-        /** In the caller's transaction, or as one implicit transaction in autocommit: what it inserted, or null when the condition failed. */
-        Inserted runAlone(Connection c) throws SQLException, AppendRoundTrip.OutcomeUnknown {
+        /**
+         * In the caller's transaction, or as one implicit transaction in autocommit: what it
+         * inserted, or null when the condition failed.
+         *
+         * @param implicitTransaction the round trip is the transaction (autocommit)
+         */
+        Inserted runAlone(Connection c, boolean implicitTransaction) throws SQLException, AppendRoundTrip.OutcomeUnknown {
             SqlBuilder sql = new SqlBuilder();
             boolean lockStatement = !checked.isEmpty();
             if (lockStatement) {
-                sql.append(LockKeys.LOCK_STATEMENT);
+                sql.append(LockKeys.lockStatement(implicitTransaction && !customPlans()));
                 keys.appendTo(sql, true, broadLockTimeoutMillis);
                 sql.append("; ");
             }
@@ -328,7 +333,7 @@ public final class JdbcEventStore implements EventStore {
          * second result.
          */
         SqlBuilder boundedStatements(long lockTimeoutMillis) {
-            SqlBuilder sql = new SqlBuilder().append(LockKeys.LOCK_STATEMENT);
+            SqlBuilder sql = new SqlBuilder().append(LockKeys.lockStatement(!customPlans()));
             keys.appendBoundedTo(sql, lockTimeoutMillis);
             sql.append("; ");
             insertStatement(sql, false);
@@ -571,15 +576,6 @@ public final class JdbcEventStore implements EventStore {
             }
             SqlBuilder sql = new SqlBuilder();
             boolean locked = options.consistency() == ReadOptions.Consistency.LOCKED;
-            if (locked) {
-                // One round trip: lock statement, then the read in a statement of its own (a
-                // snapshot taken after the locks). LOCKED reads are meant for decision states,
-                // not for huge reads (outside a transaction the driver reads them whole).
-                lockStep = new LockKeys().condition(stored);
-                sql.append(LockKeys.LOCK_STATEMENT);
-                lockStep.appendTo(sql, false, broadConditionLockTimeout.toMillis());
-                sql.append("; ");
-            }
             // Without bounds or limit, and with tags in every item, the text is constant for a
             // query shape and its generic plan is right whatever the tags: prepared once per
             // connection, never re-planned (a decision's read). Types stay visible to the planner:
@@ -595,6 +591,15 @@ public final class JdbcEventStore implements EventStore {
             // states, a decision on states cached long ago; docs/event-store.md, Tag positions).
             boolean tagTail = entityTail && stored.items().stream().allMatch(i -> i.tags().size() == 1);
             boolean generic = (options.from() <= 1 || entityTail) && upper == Long.MAX_VALUE && options.limit() == 0 && tagsOnly;
+            if (locked) {
+                // One round trip: lock statement, then the read in a statement of its own (a
+                // snapshot taken after the locks). LOCKED reads are meant for decision states,
+                // not for huge reads (outside a transaction the driver reads them whole).
+                lockStep = new LockKeys().condition(stored);
+                sql.append(LockKeys.lockStatement(generic && ownConnection)); // ownConnection: the round trip is the transaction
+                lockStep.appendTo(sql, false, broadConditionLockTimeout.toMillis());
+                sql.append("; ");
+            }
             // Bounds are literals (longs: no injection) and left out when they bound nothing: a
             // generic plan of "position BETWEEN $1 AND $2" guesses 0.5% of the table and walks the
             // primary key filtering tags (100x slower than the tag index, docs/event-store.md).
@@ -732,7 +737,7 @@ public final class JdbcEventStore implements EventStore {
         try {
             boolean implicitTransaction = !inGlobalTransaction.getAsBoolean() && c.getAutoCommit();
             try {
-                return append.runAlone(c);
+                return append.runAlone(c, implicitTransaction);
             } catch (AppendRoundTrip.OutcomeUnknown e) {
                 if (implicitTransaction) {
                     throw e.explained("the append");
