@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A decision's statements (its locked read by tags, its conditional append) run on their generic
- * plans on a long-lived connection, also after the store has grown and been analysed.
+ * plans on a long-lived connection, also after the store has grown and been analysed, in
+ * autocommit as in the caller's transaction.
  * PostgreSQL alone would plan them anew on every execution from then on: it compares the generic
  * plan, made anew after the ANALYZE, with the custom plans of the first executions, made while
  * the table was small (docs/event-store.md, Plans).
@@ -31,24 +32,50 @@ class GenericPlanTest {
 
     @Test
     void aDecisionsStatementsKeepTheirGenericPlansAfterTheStoreHasGrownAndBeenAnalysed() throws Exception {
-        DataSource plain = EventStoreFixture.migrated("es_generic_plan_test");
+        assertGenericOnly(decisionsOnAGrowingStore("es_generic_plan_test", false));
+    }
+
+    /**
+     * In the caller's transaction, the statements run on their generic plans too, even under the
+     * caller's own plan_cache_mode, and the transaction goes on with the caller's setting.
+     */
+    @Test
+    void inTheCallersTransactionTheCallersPlanCacheModeIsBackAfterEachStatement() throws Exception {
+        assertGenericOnly(decisionsOnAGrowingStore("es_generic_plan_tx_test", true));
+    }
+
+    /** The executions after the growth, {generic, custom}, of the read and of the append: all 30 of each generic. */
+    private static void assertGenericOnly(Map<String, long[]> afterGrowth) {
+        long[] read = afterGrowth.get("read");
+        long[] append = afterGrowth.get("append");
+        assertEquals(0, read[1], "custom plans of the locked read after the growth (generic: " + read[0] + ")");
+        assertEquals(0, append[1], "custom plans of the conditional append after the growth (generic: " + append[0] + ")");
+        assertEquals(30, read[0], "generic executions of the read after the growth");
+        assertEquals(30, append[0], "generic executions of the append after the growth");
+    }
+
+    /**
+     * On one connection: decisions on a store of 300 events (the statements prepared there), the
+     * store grown a hundredfold and analysed, 30 more decisions; what the connection's read and
+     * append ran in those, {generic, custom}. In transactions: each decision in one of its own
+     * that first sets force_custom_plan.
+     */
+    private static Map<String, long[]> decisionsOnAGrowingStore(String database, boolean inTransaction) throws Exception {
+        DataSource plain = EventStoreFixture.migrated(database);
         EventStore filler = new JdbcEventStore(plain, TestEvents.registry(), new JsonbEventSerializer());
         fill(filler, 0, 100);
         analyse(plain);
         try (Connection c = plain.getConnection()) {
             EventStore store = new JdbcEventStore(TestTransactions.singleConnection(c), TestEvents.registry(), new JsonbEventSerializer());
-            decisions(store, 0, 10); // prepares the statements on the small table
+            decisions(c, store, 0, 10, inTransaction); // prepares the statements on the small table
             fill(filler, 100, 10_000);
             analyse(plain);
-            decisions(store, 10, 40);
-
-            Map<String, long[]> plans = plans(c);
-            long[] read = plans.get("read");
-            long[] append = plans.get("append");
-            assertTrue(read != null && append != null, "the read and the append are prepared: " + plans.keySet());
-            assertEquals(0, read[1], "custom plans of the locked read (generic: " + read[0] + ")");
-            assertEquals(0, append[1], "custom plans of the conditional append (generic: " + append[0] + ")");
-            assertTrue(read[0] >= 30 && append[0] >= 30, "generic executions: read " + read[0] + ", append " + append[0]);
+            Map<String, long[]> before = plans(c);
+            assertTrue(before.containsKey("read") && before.containsKey("append"), "prepared on the small table: " + before.keySet());
+            decisions(c, store, 10, 40, inTransaction);
+            Map<String, long[]> after = plans(c);
+            after.replaceAll((kind, counts) -> new long[] {counts[0] - before.get(kind)[0], counts[1] - before.get(kind)[1]});
+            return after;
         }
     }
 
@@ -66,14 +93,32 @@ class GenericPlanTest {
     }
 
     /** Each a locked read of one account's and of two accounts' events, then a deposit on the first's condition. */
-    private static void decisions(EventStore store, int from, int to) {
+    private static void decisions(Connection c, EventStore store, int from, int to, boolean inTransaction) throws Exception {
         for (int i = from; i < to; i++) {
+            if (inTransaction) {
+                c.setAutoCommit(false);
+                execute(c, "SET LOCAL plan_cache_mode = force_custom_plan");
+            }
             String account = "a" + i * 7;
             EventQuery one = EventQuery.tagged("account:" + account);
             read(store, EventQuery.of(QueryItem.of(Set.of(), Set.of("account:" + account)),
-                    QueryItem.of(Set.of(), Set.of("account:a" + i * 11))));
+                    QueryItem.of(Set.of(), Set.of("account:a" + (i * 11 + 1)))));
             AppendCondition condition = read(store, one);
             store.append(List.of(NewEvent.of(new Deposited(account, 1))), condition);
+            if (inTransaction) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('plan_cache_mode')")) {
+                    rs.next();
+                    assertEquals("force_custom_plan", rs.getString(1), "the caller's setting after the decision's statements");
+                }
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
         }
     }
 
@@ -85,9 +130,9 @@ class GenericPlanTest {
     }
 
     private static void analyse(DataSource ds) throws Exception {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute("ANALYZE es_event");
-            s.execute("ANALYZE es_event_tag");
+        try (Connection c = ds.getConnection()) {
+            execute(c, "ANALYZE es_event");
+            execute(c, "ANALYZE es_event_tag");
         }
     }
 

@@ -364,6 +364,7 @@ final class GroupCommit {
                 }
             }
         }
+        // single-tag checks only (takesOneText): the generic plan is right whatever the values
         SqlBuilder sql = new SqlBuilder().append(LockKeys.GENERIC_LOCK_STATEMENT);
         keys.appendBoundedArraysTo(sql, lockTimeoutMillis);
         sql.append("; ");

@@ -319,11 +319,14 @@ public final class JdbcEventStore implements EventStore {
             SqlBuilder sql = new SqlBuilder();
             boolean lockStatement = !checked.isEmpty();
             if (lockStatement) {
-                sql.append(LockKeys.lockStatement(implicitTransaction && !customPlans()));
+                sql.append(LockKeys.lockStatement(!customPlans()));
                 keys.appendTo(sql, true, broadLockTimeoutMillis);
                 sql.append("; ");
             }
             insertStatement(sql, !lockStatement);
+            if (lockStatement && !customPlans() && !implicitTransaction) {
+                sql.append(LockKeys.RESTORE_PLAN_CACHE_MODE);
+            }
             return AppendRoundTrip.run(c, sql, lockStatement, customPlans(), List.of(rows)).get(0);
         }
 
@@ -596,7 +599,7 @@ public final class JdbcEventStore implements EventStore {
                 // snapshot taken after the locks). LOCKED reads are meant for decision states,
                 // not for huge reads (outside a transaction the driver reads them whole).
                 lockStep = new LockKeys().condition(stored);
-                sql.append(LockKeys.lockStatement(generic && ownConnection)); // ownConnection: the round trip is the transaction
+                sql.append(LockKeys.lockStatement(generic));
                 lockStep.appendTo(sql, false, broadConditionLockTimeout.toMillis());
                 sql.append("; ");
             }
@@ -633,6 +636,9 @@ public final class JdbcEventStore implements EventStore {
                     ? " ORDER BY e.position" : " ORDER BY e.position DESC");
             if (options.limit() > 0) {
                 sql.append(" LIMIT " + options.limit());
+            }
+            if (locked && generic && !ownConnection) { // the caller's transaction goes on
+                sql.append(LockKeys.RESTORE_PLAN_CACHE_MODE);
             }
             PreparedStatement ps = c.prepareStatement(sql.sql());
             if (!generic) {

@@ -37,17 +37,26 @@ final class LockKeys {
      */
     static final String LOCK_STATEMENT = "SELECT set_config('jit', 'off', true), ";
 
+    /** Transaction-local setting holding the plan_cache_mode to restore after a statement forced onto its generic plan. */
+    static final String SAVED_PLAN_CACHE_MODE = "pgevents.plan_cache_mode_before";
+
     /**
      * As {@link #LOCK_STATEMENT}, and the statement after it run on its generic plan whatever the
-     * plan cache's history. PostgreSQL keeps planning a prepared statement anew when its generic
-     * plan costs more than the mean of the custom plans it made for the first executions: after
-     * an ANALYZE of a table that has grown since, the generic plan (made anew) costs more than
-     * custom plans made on the small table, and every execution is planned again, for good
-     * (docs/event-store.md, Plans). Only for statements whose generic plan is right whatever the
-     * values, and only in a transaction that ends with the round trip (autocommit): the setting
-     * lasts to the end of the transaction.
+     * plan cache's history (the setting before saved: set_config's arguments are evaluated
+     * first). PostgreSQL keeps planning a prepared statement anew when its generic plan costs
+     * more than the mean of the custom plans it made for the first executions: after an ANALYZE
+     * of a table that has grown since, the generic plan (made anew) costs more than custom plans
+     * made on the small table, and every execution is planned again (docs/event-store.md, Plans).
+     * Only for statements whose generic plan is right whatever the values. The setting lasts to
+     * the end of the transaction: in a transaction that goes on after the round trip (the
+     * caller's), {@link #RESTORE_PLAN_CACHE_MODE} follows the statement.
      */
-    static final String GENERIC_LOCK_STATEMENT = LOCK_STATEMENT + "set_config('plan_cache_mode', 'force_generic_plan', true), ";
+    static final String GENERIC_LOCK_STATEMENT = LOCK_STATEMENT + "set_config('plan_cache_mode', 'force_generic_plan', set_config('"
+            + SAVED_PLAN_CACHE_MODE + "', current_setting('plan_cache_mode'), true) IS NOT NULL), ";
+
+    /** Ends {@link #GENERIC_LOCK_STATEMENT}'s setting: a statement of its own, after the one it was for. */
+    static final String RESTORE_PLAN_CACHE_MODE = "; SELECT set_config('plan_cache_mode', current_setting('"
+            + SAVED_PLAN_CACHE_MODE + "'), true)";
 
     /** {@link #GENERIC_LOCK_STATEMENT} when {@code genericPlan}, else {@link #LOCK_STATEMENT}. */
     static String lockStatement(boolean genericPlan) {
