@@ -325,7 +325,7 @@ public final class JdbcEventStore implements EventStore {
             }
             insertStatement(sql, !lockStatement);
             if (lockStatement && !customPlans() && !implicitTransaction) {
-                sql.append(LockKeys.RESTORE_PLAN_CACHE_MODE);
+                sql.append(LockKeys.RESTORE_PLAN_SETTINGS);
             }
             return AppendRoundTrip.run(c, sql, lockStatement, customPlans(), List.of(rows)).get(0);
         }
@@ -638,7 +638,7 @@ public final class JdbcEventStore implements EventStore {
                 sql.append(" LIMIT " + options.limit());
             }
             if (locked && generic && !ownConnection) { // the caller's transaction goes on
-                sql.append(LockKeys.RESTORE_PLAN_CACHE_MODE);
+                sql.append(LockKeys.RESTORE_PLAN_SETTINGS);
             }
             PreparedStatement ps = c.prepareStatement(sql.sql());
             if (!generic) {

@@ -37,26 +37,37 @@ final class LockKeys {
      */
     static final String LOCK_STATEMENT = "SELECT set_config('jit', 'off', true), ";
 
-    /** Transaction-local setting holding the plan_cache_mode to restore after a statement forced onto its generic plan. */
+    /** Transaction-local settings holding plan_cache_mode and enable_seqscan to restore after a statement forced onto its generic plan. */
     static final String SAVED_PLAN_CACHE_MODE = "pgevents.plan_cache_mode_before";
+    static final String SAVED_ENABLE_SEQSCAN = "pgevents.enable_seqscan_before";
 
     /**
      * As {@link #LOCK_STATEMENT}, and the statement after it run on its generic plan whatever the
-     * plan cache's history (the setting before saved: set_config's arguments are evaluated
-     * first). PostgreSQL keeps planning a prepared statement anew when its generic plan costs
-     * more than the mean of the custom plans it made for the first executions: after an ANALYZE
-     * of a table that has grown since, the generic plan (made anew) costs more than custom plans
-     * made on the small table, and every execution is planned again (docs/event-store.md, Plans).
-     * Only for statements whose generic plan is right whatever the values. The setting lasts to
-     * the end of the transaction: in a transaction that goes on after the round trip (the
-     * caller's), {@link #RESTORE_PLAN_CACHE_MODE} follows the statement.
+     * plan cache's history, a plan that takes the indexes whatever the table's size when it was
+     * made (the settings before saved: set_config's arguments are evaluated first).
+     * <ul>
+     * <li>PostgreSQL keeps planning a prepared statement anew when its generic plan costs more
+     * than the mean of the custom plans it made for the first executions: after an ANALYZE of a
+     * table that has grown since, the generic plan (made anew) costs more than custom plans made
+     * on the small table, and every execution is planned again.
+     * <li>Without an ANALYZE since (autovacuum off or behind), a generic plan made while
+     * es_event_tag was a page scans the whole table, and nothing makes it again as the store
+     * grows: every check then reads every tag entry. enable_seqscan off while the plan is made
+     * leaves the indexes, the paths these statements are written for.
+     * </ul>
+     * Only for statements whose generic plan is right whatever the values (docs/event-store.md,
+     * Plans). The settings last to the end of the transaction: in a transaction that goes on
+     * after the round trip (the caller's), {@link #RESTORE_PLAN_SETTINGS} follows the statement.
      */
-    static final String GENERIC_LOCK_STATEMENT = LOCK_STATEMENT + "set_config('plan_cache_mode', 'force_generic_plan', set_config('"
-            + SAVED_PLAN_CACHE_MODE + "', current_setting('plan_cache_mode'), true) IS NOT NULL), ";
+    static final String GENERIC_LOCK_STATEMENT = LOCK_STATEMENT
+            + "set_config('plan_cache_mode', 'force_generic_plan', set_config('" + SAVED_PLAN_CACHE_MODE
+            + "', current_setting('plan_cache_mode'), true) IS NOT NULL), "
+            + "set_config('enable_seqscan', 'off', set_config('" + SAVED_ENABLE_SEQSCAN
+            + "', current_setting('enable_seqscan'), true) IS NOT NULL), ";
 
-    /** Ends {@link #GENERIC_LOCK_STATEMENT}'s setting: a statement of its own, after the one it was for. */
-    static final String RESTORE_PLAN_CACHE_MODE = "; SELECT set_config('plan_cache_mode', current_setting('"
-            + SAVED_PLAN_CACHE_MODE + "'), true)";
+    /** Ends {@link #GENERIC_LOCK_STATEMENT}'s settings: a statement of its own, after the one they were for. */
+    static final String RESTORE_PLAN_SETTINGS = "; SELECT set_config('plan_cache_mode', current_setting('"
+            + SAVED_PLAN_CACHE_MODE + "'), true), set_config('enable_seqscan', current_setting('" + SAVED_ENABLE_SEQSCAN + "'), true)";
 
     /** {@link #GENERIC_LOCK_STATEMENT} when {@code genericPlan}, else {@link #LOCK_STATEMENT}. */
     static String lockStatement(boolean genericPlan) {
