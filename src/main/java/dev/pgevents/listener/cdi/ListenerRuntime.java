@@ -140,7 +140,8 @@ public class ListenerRuntime {
             LOG.info(() -> "listener " + listener.id() + " runs on node " + node + ", poll interval " + s.pollInterval());
         }
         boolean notify = config.getOptionalValue("pgevents.listener.notify.enabled", Boolean.class).orElse(true);
-        wakeUps.start(notify);
+        wakeUps.start(notify, config.getOptionalValue("pgevents.listener.notify.interval", String.class)
+                .map(Durations::parse).orElse(Duration.ofMillis(20)));
         if (notify) {
             notifications = new NotificationLoop(nonTxDataSource, CHANNEL, node, this::wakeAllFromElsewhere,
                     config.getOptionalValue("pgevents.listener.notify.reconnect-max", String.class)
@@ -200,8 +201,8 @@ public class ListenerRuntime {
     }
 
     /** For {@link ListenerWakeUps}: one NOTIFY to the other nodes, soon; false once stopped. */
-    public boolean scheduleNotify() {
-        return running && timerService.createSingleActionTimer(0, new TimerConfig(NOTIFY, false)) != null;
+    public boolean scheduleNotify(long delayMillis) {
+        return running && timerService.createSingleActionTimer(delayMillis, new TimerConfig(NOTIFY, false)) != null;
     }
 
     @Timeout

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,13 +47,27 @@ public class ListenerWakeUps {
     private final AtomicBoolean notifyScheduled = new AtomicBoolean();
     private volatile boolean running;
     private volatile boolean notifyOtherNodes;
+    /** Shortest time between two NOTIFYs; the first after a quiet spell goes at once. */
+    private volatile long notifyIntervalNanos;
+    /** System.nanoTime() of the last NOTIFY timer that fired (valid once notifiedOnce). */
+    private volatile long lastNotifyNanos;
+    private volatile boolean notifiedOnce;
+    /** The clock (tests set their own). */
+    LongSupplier nanoTime = System::nanoTime;
 
     void register(String id, EventQuery query, Duration wakeDelay) {
         listeners.put(id, new Woken(query, wakeDelay.toMillis(), new AtomicBoolean(), new AtomicLong()));
     }
 
-    void start(boolean notifyOtherNodes) {
+    /**
+     * Starts the wake-ups; with {@code notifyOtherNodes}, commits also ask for a NOTIFY, at most one
+     * per {@code notifyInterval}: each one is a transaction of its own that every listening node
+     * (this one included) receives, and under load a NOTIFY per few appends was as many as
+     * 500 a second (docs/benchmarks.md, "NOTIFY at most every 20 ms").
+     */
+    void start(boolean notifyOtherNodes, Duration notifyInterval) {
         this.notifyOtherNodes = notifyOtherNodes;
+        this.notifyIntervalNanos = notifyInterval.toNanos();
         running = true;
     }
 
@@ -78,7 +93,7 @@ public class ListenerWakeUps {
             if (notifyScheduled.compareAndSet(false, true)) {
                 boolean scheduled = false;
                 try {
-                    scheduled = runtime.scheduleNotify();
+                    scheduled = runtime.scheduleNotify(notifyDelayMillis());
                 } finally {
                     if (!scheduled) {
                         notifyScheduled.set(false); // the next append tries again
@@ -178,8 +193,19 @@ public class ListenerWakeUps {
         return listener == null ? -1 : listener.count().get();
     }
 
+    /** What is left of the interval since the last NOTIFY: 0 after a quiet spell. */
+    private long notifyDelayMillis() {
+        if (!notifiedOnce) {
+            return 0;
+        }
+        long left = notifyIntervalNanos - (nanoTime.getAsLong() - lastNotifyNanos);
+        return left <= 0 ? 0 : (left + 999_999) / 1_000_000;
+    }
+
     /** The NOTIFY timer fired: whether an append since the last NOTIFY asks for one. */
     boolean takeNotify() {
+        lastNotifyNanos = nanoTime.getAsLong();
+        notifiedOnce = true;
         notifyScheduled.set(false);
         return notifyPending.getAndSet(false);
     }

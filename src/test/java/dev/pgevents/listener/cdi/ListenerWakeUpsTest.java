@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ class ListenerWakeUpsTest {
     static final class Timers extends ListenerRuntime {
         final List<String> wakes = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger notifies = new AtomicInteger();
+        final List<Long> notifyDelays = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean failing;
 
         volatile boolean stopped;
@@ -49,11 +51,12 @@ class ListenerWakeUpsTest {
         }
 
         @Override
-        public boolean scheduleNotify() {
+        public boolean scheduleNotify(long delayMillis) {
             if (stopped) {
                 return false;
             }
             notifies.incrementAndGet();
+            notifyDelays.add(delayMillis);
             return true;
         }
     }
@@ -73,7 +76,7 @@ class ListenerWakeUpsTest {
 
     @Test
     void manyAppendsScheduleOneWakeUpPerMatchingListenerUntilItFires() {
-        wakeUps.start(true);
+        wakeUps.start(true, Duration.ZERO);
         for (int i = 0; i < 5; i++) {
             wakeUps.committed(appended("StudentSubscribed", "course:1", "student:" + i));
         }
@@ -94,8 +97,30 @@ class ListenerWakeUpsTest {
     }
 
     @Test
+    void aNotifyGoesAtOnceAfterAQuietSpellAndAtMostOncePerIntervalUnderLoad() {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        wakeUps.nanoTime = now::get;
+        wakeUps.start(true, Duration.ofMillis(20));
+        wakeUps.committed(appended("CartCreated", "cart:1"));
+        assertEquals(List.of(0L), timers.notifyDelays, "the first NOTIFY at once");
+
+        now.addAndGet(1_000_000); // its timer fires 1 ms later
+        assertTrue(wakeUps.takeNotify());
+        now.addAndGet(5_000_000); // appends 5 ms after that NOTIFY
+        wakeUps.committed(appended("CartCreated", "cart:2"));
+        wakeUps.committed(appended("CartCreated", "cart:3"));
+        assertEquals(List.of(0L, 15L), timers.notifyDelays, "the next one when 20 ms have passed since the last, for both appends");
+
+        now.addAndGet(15_000_000);
+        assertTrue(wakeUps.takeNotify(), "the appends of the interval are announced");
+        now.addAndGet(60_000_000); // quiet for 60 ms
+        wakeUps.committed(appended("CartCreated", "cart:4"));
+        assertEquals(List.of(0L, 15L, 0L), timers.notifyDelays, "after a quiet spell at once again");
+    }
+
+    @Test
     void anAppendedEventWithoutEventsWakesEveryListener() {
-        wakeUps.start(false);
+        wakeUps.start(false, Duration.ZERO);
         wakeUps.committed(new EventsAppended(3, List.of()));
         assertEquals(Set.of("courses@0", "carts@0"), Set.copyOf(timers.wakes));
         assertEquals(0, timers.notifies.get(), "NOTIFY is off");
@@ -104,7 +129,7 @@ class ListenerWakeUpsTest {
     @Test
     void nothingIsScheduledBeforeTheStartOrAfterTheStop() {
         wakeUps.committed(appended("CartCreated", "cart:1"));
-        wakeUps.start(true);
+        wakeUps.start(true, Duration.ZERO);
         wakeUps.stop();
         wakeUps.committed(appended("CartCreated", "cart:1"));
         assertEquals(List.of(), timers.wakes);
@@ -114,7 +139,7 @@ class ListenerWakeUpsTest {
 
     @Test
     void aDelayedWakeUpIsNotCountedAndATimerThatCouldNotBeCreatedIsTriedAgain() {
-        wakeUps.start(false);
+        wakeUps.start(false, Duration.ZERO);
         wakeUps.wake("carts", 250);
         assertEquals(List.of("carts@250"), timers.wakes);
         assertEquals(0, wakeUps.count("carts"), "a retry later is not a wake-up");
@@ -136,7 +161,7 @@ class ListenerWakeUpsTest {
     @Test
     void aTimerThatCannotBeCreatedForOneListenerLeavesTheOthersAndTheNotifyScheduled() {
         wakeUps.register("more courses", EventQuery.tagged("course:1"), Duration.ZERO);
-        wakeUps.start(true);
+        wakeUps.start(true, Duration.ZERO);
         timers.stopped = true;
         wakeUps.committed(appended("StudentSubscribed", "course:1"));
         assertEquals(0, timers.notifies.get());
@@ -149,7 +174,7 @@ class ListenerWakeUpsTest {
     @Test
     void aListenerWithAWakeDelayPassesThatLongAfterACommitButAtOnceWhenMoreIsWaiting() {
         wakeUps.register("catalog", EventQuery.tagged("course:1"), Duration.ofMillis(20));
-        wakeUps.start(false);
+        wakeUps.start(false, Duration.ZERO);
         wakeUps.committed(appended("StudentSubscribed", "course:1"));
         assertTrue(timers.wakes.contains("catalog@20"), "a commit wakes it after its delay: " + timers.wakes);
         assertTrue(timers.wakes.contains("courses@0"), "a listener without one at once: " + timers.wakes);
@@ -171,7 +196,7 @@ class ListenerWakeUpsTest {
 
     @Test
     void aPassThatWasWokenWhileItRanRunsAgainAndOneThatWasNotDoesNot() {
-        wakeUps.start(false);
+        wakeUps.start(false, Duration.ZERO);
         wakeUps.wake("courses", 0);
         wakeUps.fired("courses");
         long seen = wakeUps.count("courses");
@@ -197,7 +222,7 @@ class ListenerWakeUpsTest {
 
     @Test
     void concurrentAppendsScheduleExactlyOneTimerPerRoundAndCountEveryWakeUp() throws Exception {
-        wakeUps.start(true);
+        wakeUps.start(true, Duration.ZERO);
         int threads = 8;
         int appendsEach = 2_000;
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
