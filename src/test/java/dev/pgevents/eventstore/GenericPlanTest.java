@@ -167,33 +167,32 @@ class GenericPlanTest {
 
     /** The generic plans (EXPLAIN) of the connection's prepared reads and conditional inserts, by kind. */
     private static Map<String, String> genericPlans(Connection c) throws Exception {
-        Map<String, Integer> statements = new LinkedHashMap<>(); // name -> parameters
-        Map<String, String> kinds = new LinkedHashMap<>();
+        record Prepared(String name, int parameters, String kind) {
+        }
+        List<Prepared> statements = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT name, statement, cardinality(parameter_types), generic_plans, custom_plans FROM pg_prepared_statements")) {
             while (rs.next()) {
-                String text = rs.getString(2).strip();
-                String kind = text.startsWith("SELECT position") && text.contains(" OR ") ? "read of two tags" : kind(text);
+                String kind = kind(rs.getString(2).strip());
                 if (kind != null) {
                     // run on a generic plan made before (EXPLAIN shows that one, not a plan made now)
-                    assertTrue(rs.getLong(4) > 0 && rs.getLong(5) == 0, "the " + kind + " ran on its generic plan: " + text);
-                    statements.put(rs.getString(1), rs.getInt(3));
-                    kinds.put(rs.getString(1), kind);
+                    assertTrue(rs.getLong(4) > 0 && rs.getLong(5) == 0, "the " + kind + " ran on its generic plan: " + rs.getString(2));
+                    statements.add(new Prepared(rs.getString(1), rs.getInt(3), kind));
                 }
             }
         }
         Map<String, String> plans = new LinkedHashMap<>();
         execute(c, "SET plan_cache_mode = force_generic_plan");
         try (Statement s = c.createStatement()) {
-            for (Map.Entry<String, Integer> statement : statements.entrySet()) {
+            for (Prepared statement : statements) {
                 StringBuilder plan = new StringBuilder();
-                try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE \"" + statement.getKey() + "\""
-                        + "(" + String.join(", ", Collections.nCopies(statement.getValue(), "NULL")) + ")")) {
+                try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE \"" + statement.name() + "\""
+                        + "(" + String.join(", ", Collections.nCopies(statement.parameters(), "NULL")) + ")")) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');
                     }
                 }
-                plans.merge(kinds.get(statement.getKey()), plan.toString(), String::concat);
+                plans.merge(statement.kind(), plan.toString(), String::concat);
             }
         } finally {
             execute(c, "RESET plan_cache_mode");
@@ -202,8 +201,10 @@ class GenericPlanTest {
     }
 
     private static String kind(String text) {
-        return text.startsWith("SELECT position") && text.contains("ORDER BY") && !text.contains(" OR ") ? "read"
-                : text.startsWith("INSERT INTO es_event") && text.contains("WHERE") ? "append" : null;
+        if (text.startsWith("SELECT position") && text.contains("ORDER BY")) {
+            return text.contains(" OR ") ? "read of two tags" : "read";
+        }
+        return text.startsWith("INSERT INTO es_event") && text.contains("WHERE") ? "append" : null;
     }
 
     /** The connection's prepared read of one tag and conditional insert: {generic, custom} executions. */

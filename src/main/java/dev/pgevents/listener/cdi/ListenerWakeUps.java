@@ -49,9 +49,8 @@ public class ListenerWakeUps {
     private volatile boolean notifyOtherNodes;
     /** Shortest time between two NOTIFYs; the first after a quiet spell goes at once. */
     private volatile long notifyIntervalNanos;
-    /** System.nanoTime() of the last NOTIFY timer that fired (valid once notifiedOnce). */
+    /** When the last NOTIFY timer fired (at the start: an interval before it, so the first goes at once). */
     private volatile long lastNotifyNanos;
-    private volatile boolean notifiedOnce;
     /** The clock (tests set their own). */
     LongSupplier nanoTime = System::nanoTime;
 
@@ -68,6 +67,7 @@ public class ListenerWakeUps {
     void start(boolean notifyOtherNodes, Duration notifyInterval) {
         this.notifyOtherNodes = notifyOtherNodes;
         this.notifyIntervalNanos = notifyInterval.toNanos();
+        lastNotifyNanos = nanoTime.getAsLong() - notifyIntervalNanos;
         running = true;
     }
 
@@ -195,9 +195,6 @@ public class ListenerWakeUps {
 
     /** What is left of the interval since the last NOTIFY: 0 after a quiet spell. */
     private long notifyDelayMillis() {
-        if (!notifiedOnce) {
-            return 0;
-        }
         long left = notifyIntervalNanos - (nanoTime.getAsLong() - lastNotifyNanos);
         return left <= 0 ? 0 : (left + 999_999) / 1_000_000;
     }
@@ -205,7 +202,6 @@ public class ListenerWakeUps {
     /** The NOTIFY timer fired: whether an append since the last NOTIFY asks for one. */
     boolean takeNotify() {
         lastNotifyNanos = nanoTime.getAsLong();
-        notifiedOnce = true;
         notifyScheduled.set(false);
         return notifyPending.getAndSet(false);
     }
