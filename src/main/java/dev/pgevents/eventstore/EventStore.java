@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * The event store. Each operation uses a connection of the current transaction when there is
- * one (JTA: every getConnection() of a transaction is the same enlisted connection), else its own
- * local transaction.
+ * one (JTA: every getConnection() of a transaction is the same enlisted connection), else
+ * transactions of its own.
  */
 public interface EventStore {
 

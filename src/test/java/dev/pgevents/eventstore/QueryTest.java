@@ -16,6 +16,7 @@ import dev.pgevents.testsupport.Sql;
 import dev.pgevents.testsupport.TestTransactions;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,18 +58,24 @@ class QueryTest {
     }
 
     @Test
-    void aLockedReadOrOneWhoseLimitFitsInOneFetchRunsWithoutATransactionOthersInOneOfTheirOwn() {
+    void aReadThatFitsInOneFetchRunsWithoutATransactionALongerOneInOneOfItsOwn() {
         java.util.concurrent.atomic.AtomicInteger transactions = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
         javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
                     Object result = invoke(ds, method, args);
                     if (!method.getName().equals("getConnection")) {
                         return result;
                     }
+                    open.incrementAndGet();
+                    java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
                     return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                             new Class<?>[] {java.sql.Connection.class}, (p, m, a) -> {
                                 if (m.getName().equals("setAutoCommit") && Boolean.FALSE.equals(a[0])) {
                                     transactions.incrementAndGet();
+                                }
+                                if (m.getName().equals("close") && closed.compareAndSet(false, true)) {
+                                    open.decrementAndGet();
                                 }
                                 return invoke(result, m, a);
                             });
@@ -82,14 +89,42 @@ class QueryTest {
                 new Case(ReadOptions.defaults().uncapped().limit(1), expected(1), 0),
                 new Case(ReadOptions.defaults().limit(3), expected(1, 2, 3), 1), // a cursor: two fetches
                 new Case(ReadOptions.defaults(), expected(1, 2, 3, 4, 5, 6, 7), 1),
+                new Case(ReadOptions.defaults().uncapped().backwards(), expected(7, 6, 5, 4, 3, 2, 1), 1),
+                // no limit, but the rows fit in one fetch: read whole in autocommit
+                new Case(ReadOptions.defaults().from(pos(6)), expected(6, 7), 0),
+                new Case(ReadOptions.defaults().uncapped().to(pos(2)), expected(1, 2), 0),
+                new Case(ReadOptions.defaults().after(pos(7)), expected(), 0),
+                new Case(ReadOptions.defaults().from(pos(5)), expected(5, 6, 7), 1), // one row too many
                 // its locks last for its one round trip; the driver reads all its rows, whatever the fetch size
                 new Case(ReadOptions.defaults().locked().limit(1), expected(1), 0),
                 new Case(ReadOptions.defaults().locked(), expected(1, 2, 3, 4, 5, 6, 7), 0))) {
             transactions.set(0);
             try (EventStream<RecordedEvent> s = fetchingTwo.read(all, c.options())) {
+                // a cursor holds its connection while it is read; rows read whole gave theirs back
+                assertEquals(c.transactions(), open.get(), "connections held: " + c);
                 assertEquals(c.expected(), s.stream().map(RecordedEvent::position).toList(), c.toString());
             }
             assertEquals(c.transactions(), transactions.get(), c.toString());
+            assertEquals(0, open.get(), c.toString());
+        }
+    }
+
+    @Test
+    void aReadGivesTheSameRowsAndResultWholeOrThroughACursor() {
+        EventStore fetchingTwo = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer(), 2);
+        EventStore fetchingMany = new JdbcEventStore(ds, TestEvents.registry(), new JsonbEventSerializer(), 500);
+        EventQuery deposits = EventQuery.ofTypes("Deposited", "Opened");
+        for (ReadOptions options : List.of(ReadOptions.defaults(), ReadOptions.defaults().backwards(),
+                ReadOptions.defaults().to(pos(4)), ReadOptions.defaults().after(pos(1)).limit(4),
+                ReadOptions.defaults().uncapped(), ReadOptions.defaults().locked())) {
+            assertEquals(readWhole(fetchingTwo, deposits, options), readWhole(fetchingMany, deposits, options), options.toString());
+        }
+    }
+
+    private static Map.Entry<List<Long>, ReadResult> readWhole(EventStore store, EventQuery query, ReadOptions options) {
+        try (EventStream<RecordedEvent> s = store.read(query, options)) {
+            List<Long> positions = s.stream().map(RecordedEvent::position).toList();
+            return Map.entry(positions, s.result());
         }
     }
 

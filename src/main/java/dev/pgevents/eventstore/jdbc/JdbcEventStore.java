@@ -40,9 +40,10 @@ import javax.sql.DataSource;
  * The PostgreSQL event store on plain JDBC. See docs/event-store.md for the locking protocol and
  * its proof. Each operation takes a connection from the data source and closes it; when that
  * connection is in a transaction (JTA, or a test helper binding one connection to the thread) the
- * operation joins it. Otherwise a read runs in a local transaction of its own (for its cursor),
- * and a LOCKED read, a read that fits in one fetch and an append in autocommit: their statements
- * go in one round trip, which PostgreSQL runs as one implicit transaction.
+ * operation joins it. Otherwise a read that outgrows one fetch runs in a local transaction of its
+ * own (for its cursor), and a LOCKED read, a read that fits in one fetch and an append in
+ * autocommit: their statements go in one round trip, which PostgreSQL runs as one implicit
+ * transaction.
  */
 public final class JdbcEventStore implements EventStore {
 
@@ -111,8 +112,8 @@ public final class JdbcEventStore implements EventStore {
         if (dataSource == null || registry == null || serializer == null) {
             throw new IllegalArgumentException("dataSource, registry and serializer are required");
         }
-        if (fetchSize < 1) {
-            throw new IllegalArgumentException("fetchSize must be positive: " + fetchSize);
+        if (fetchSize < 1 || fetchSize == Integer.MAX_VALUE) { // a first fetch asks for one row more
+            throw new IllegalArgumentException("fetchSize must be positive and below " + Integer.MAX_VALUE + ": " + fetchSize);
         }
         if (broadConditionLockTimeout == null || broadConditionLockTimeout.isNegative()) {
             throw new IllegalArgumentException("the broad condition lock timeout must be zero or positive: "
@@ -550,6 +551,7 @@ public final class JdbcEventStore implements EventStore {
             options = ReadOptions.defaults();
         }
         Connection c = null;
+        PreparedStatement ps = null;
         boolean local = false;
         LockKeys lockStep = null;
         try {
@@ -563,10 +565,9 @@ public final class JdbcEventStore implements EventStore {
             // (an optimistic decision's state read, a page of /dcb, a live subscription's poll).
             boolean oneRoundTrip = options.consistency() == ReadOptions.Consistency.LOCKED
                     || options.limit() > 0 && options.limit() <= fetchSize;
-            local = ownConnection && !oneRoundTrip;
-            if (local) {
-                c.setAutoCommit(false);
-            }
+            // Most other reads fit one fetch too (a cart's events): read in autocommit as well, no
+            // BEGIN and ROLLBACK. A longer one runs again with a cursor: rows up to a cap are all
+            // committed, so the same rows (uncapped: a later snapshot's).
             long upper = options.to();
             Long cap = null;
             switch (options.consistency()) {
@@ -640,9 +641,19 @@ public final class JdbcEventStore implements EventStore {
             if (locked && generic && !ownConnection) { // the caller's transaction goes on
                 sql.append(LockKeys.RESTORE_PLAN_SETTINGS);
             }
-            PreparedStatement ps = c.prepareStatement(sql.sql());
+            ps = c.prepareStatement(sql.sql());
             if (!generic) {
                 customPlans(ps);
+            }
+            if (ownConnection) {
+                List<StoredEvent> whole = readWhole(sql, c, ps, locked, oneRoundTrip);
+                if (whole != null) {
+                    JdbcEventStream.closeQuietly(ps);
+                    JdbcEventStream.closeQuietly(c, false);
+                    return new JdbcEventStream<>(whole, query, options, cap, mapper);
+                }
+                local = true;
+                c.setAutoCommit(false);
             }
             JdbcEventStream<T> stream = new JdbcEventStream<>(c, local, ps, query, options, cap, mapper);
             try {
@@ -655,12 +666,36 @@ public final class JdbcEventStore implements EventStore {
             }
             return stream;
         } catch (SQLException e) {
+            JdbcEventStream.closeQuietly(ps);
             JdbcEventStream.closeQuietly(c, local);
             throw translate(e, "read", lockStep);
         } catch (RuntimeException e) {
+            JdbcEventStream.closeQuietly(ps);
             JdbcEventStream.closeQuietly(c, local);
             throw e;
         }
+    }
+
+    /**
+     * A read in autocommit, whose rows the driver reads whole: all of them for a read of one round
+     * trip; else null if one fetch does not hold them (at most fetchSize + 1 asked for, as the
+     * Execute message's row limit: the plan is the one without a limit).
+     */
+    private List<StoredEvent> readWhole(SqlBuilder sql, Connection c, PreparedStatement ps, boolean locked,
+                                        boolean oneRoundTrip) throws SQLException {
+        sql.bind(c, ps);
+        if (!oneRoundTrip) {
+            ps.setMaxRows(fetchSize + 1);
+        }
+        List<StoredEvent> rows = new ArrayList<>();
+        try (ResultSet rs = locked ? secondResult(ps) : ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(JdbcEventStream.row(rs));
+            }
+        } finally {
+            ps.setMaxRows(0); // a cached statement must not keep the limit
+        }
+        return oneRoundTrip || rows.size() <= fetchSize ? rows : null;
     }
 
     @Override

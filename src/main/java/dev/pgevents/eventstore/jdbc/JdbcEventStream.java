@@ -15,7 +15,9 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -27,7 +29,10 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
-/** A cursor over es_event rows; owns its statement, result set and connection. */
+/**
+ * A read's es_event rows: a cursor that owns its statement, result set and connection, or the rows
+ * of a read that one fetch held whole (its connection already given back).
+ */
 final class JdbcEventStream<T> implements EventStream<T> {
 
     private final Connection connection;
@@ -38,6 +43,7 @@ final class JdbcEventStream<T> implements EventStream<T> {
     private final Long cap;
     private final Function<StoredEvent, T> mapper;
     private ResultSet rs;
+    private Iterator<StoredEvent> rows;
     private boolean streamed;
     private boolean exhausted;
     private boolean closed;
@@ -54,6 +60,12 @@ final class JdbcEventStream<T> implements EventStream<T> {
         this.options = options;
         this.cap = cap;
         this.mapper = mapper;
+    }
+
+    /** The rows of a read that one fetch held whole. */
+    JdbcEventStream(List<StoredEvent> rows, EventQuery query, ReadOptions options, Long cap, Function<StoredEvent, T> mapper) {
+        this(null, false, null, query, options, cap, mapper);
+        this.rows = rows.iterator();
     }
 
     void start(ResultSet resultSet) {
@@ -96,30 +108,39 @@ final class JdbcEventStream<T> implements EventStream<T> {
         if (closed) {
             throw new IllegalStateException("this read is closed");
         }
-        try {
-            if (!rs.next()) {
-                exhausted = true;
-                return null;
+        StoredEvent raw;
+        if (rows != null) {
+            raw = rows.hasNext() ? rows.next() : null;
+        } else {
+            try {
+                raw = rs.next() ? row(rs) : null;
+            } catch (SQLException e) {
+                throw JdbcEventStore.translate(e, "read");
             }
-            long position = rs.getLong(1);
-            Array tagArray = rs.getArray(5);
-            Set<String> tags;
-            if (tagArray == null) {
-                tags = Set.of();
-            } else {
-                tags = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList((String[]) tagArray.getArray())));
-                tagArray.free();
-            }
-            OffsetDateTime recorded = rs.getObject(8, OffsetDateTime.class);
-            StoredEvent raw = new StoredEvent(position, rs.getObject(2, UUID.class), rs.getString(3), rs.getInt(4), tags,
-                    rs.getString(6), rs.getString(7), recorded == null ? null : recorded.toInstant());
-            count++;
-            last = position;
-            maxSeen = Math.max(maxSeen, position);
-            return raw;
-        } catch (SQLException e) {
-            throw JdbcEventStore.translate(e, "read");
         }
+        if (raw == null) {
+            exhausted = true;
+            return null;
+        }
+        count++;
+        last = raw.position();
+        maxSeen = Math.max(maxSeen, last);
+        return raw;
+    }
+
+    /** The result set's current row. */
+    static StoredEvent row(ResultSet rs) throws SQLException {
+        Array tagArray = rs.getArray(5);
+        Set<String> tags;
+        if (tagArray == null) {
+            tags = Set.of();
+        } else {
+            tags = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList((String[]) tagArray.getArray())));
+            tagArray.free();
+        }
+        OffsetDateTime recorded = rs.getObject(8, OffsetDateTime.class);
+        return new StoredEvent(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getInt(4), tags,
+                rs.getString(6), rs.getString(7), recorded == null ? null : recorded.toInstant());
     }
 
     @Override
@@ -160,12 +181,18 @@ final class JdbcEventStream<T> implements EventStream<T> {
         } catch (SQLException ignored) {
             // closing anyway
         }
+        closeQuietly(statement);
+        closeQuietly(connection, localTransaction);
+    }
+
+    static void closeQuietly(PreparedStatement statement) {
         try {
-            statement.close();
+            if (statement != null) {
+                statement.close();
+            }
         } catch (SQLException ignored) {
             // closing anyway
         }
-        closeQuietly(connection, localTransaction);
     }
 
     static void closeQuietly(Connection c, boolean localTransaction) {
