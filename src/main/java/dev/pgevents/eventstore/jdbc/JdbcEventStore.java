@@ -565,9 +565,6 @@ public final class JdbcEventStore implements EventStore {
             // (an optimistic decision's state read, a page of /dcb, a live subscription's poll).
             boolean oneRoundTrip = options.consistency() == ReadOptions.Consistency.LOCKED
                     || options.limit() > 0 && options.limit() <= fetchSize;
-            // Most other reads fit one fetch too (a cart's events): read in autocommit as well, no
-            // BEGIN and ROLLBACK. A longer one runs again with a cursor: rows up to a cap are all
-            // committed, so the same rows (uncapped: a later snapshot's).
             long upper = options.to();
             Long cap = null;
             switch (options.consistency()) {
@@ -646,6 +643,9 @@ public final class JdbcEventStore implements EventStore {
                 customPlans(ps);
             }
             if (ownConnection) {
+                // Most reads without a limit fit one fetch too (a cart's events): read in autocommit
+                // as well, no BEGIN and ROLLBACK. A longer one runs again with a cursor: rows up to a
+                // cap are all committed, so the same rows (uncapped: a later snapshot's).
                 List<StoredEvent> whole = readWhole(sql, c, ps, locked, oneRoundTrip);
                 if (whole != null) {
                     JdbcEventStream.closeQuietly(ps);
