@@ -12,8 +12,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns events into stored rows and back: type names and tags from the registry, payload and
- * metadata through the serializer, and the unknown-type policy of typed reads. One per store;
+ * Turns events into stored rows and back: type names and tags from the registry, payloads through
+ * the serializer, metadata in the store's own format ({@link MetadataJson}), and the unknown-type
+ * policy of typed reads. One per store;
  * listeners decode with the same one.
  */
 public final class EventCodec {
@@ -44,7 +45,7 @@ public final class EventCodec {
     public RawEvent encode(NewEvent e) {
         EventTypeRegistry.Registered type = registry.registered(e.event().getClass());
         return new RawEvent(e.eventId(), type.name(), type.version(), registry.tagsOf(e.event()),
-                serialize(e.event()), serializeMetadata(e.metadata()));
+                serialize(e.event()), MetadataJson.write(e.metadata()));
     }
 
     /**
@@ -158,7 +159,7 @@ public final class EventCodec {
         try {
             event = serializer.deserialize(payload, type.eventClass());
             metadata = raw.metadata() == null || EMPTY_METADATA.equals(raw.metadata())
-                    ? Metadata.empty() : serializer.deserialize(raw.metadata(), Metadata.class);
+                    ? Metadata.empty() : MetadataJson.read(raw.metadata());
         } catch (RuntimeException e) {
             throw UndecodableEventException.undeserializable(raw.type(), raw.position(), e);
         }
@@ -175,17 +176,6 @@ public final class EventCodec {
             return serializer.serialize(event);
         } catch (RuntimeException e) {
             throw new InvalidInputException("cannot serialize " + event.getClass().getName() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private String serializeMetadata(Metadata metadata) {
-        if (metadata.equals(Metadata.empty())) {
-            return EMPTY_METADATA;
-        }
-        try {
-            return serializer.serialize(metadata);
-        } catch (RuntimeException e) {
-            throw new InvalidInputException("cannot serialize metadata: " + e.getMessage(), e);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.pgevents.eventstore;
 
-/** Converts event payloads and metadata to JSON text and back. */
+/** Converts event payloads to JSON text and back (metadata has the store's own format). */
 public interface EventSerializer {
 
     String serialize(Object value);

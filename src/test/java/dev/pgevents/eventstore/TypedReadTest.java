@@ -110,4 +110,15 @@ class TypedReadTest {
         // the raw read still works: an operator can look at it
         assertEquals(1, store.readRaw(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList().size());
     }
+
+    @Test
+    void metadataThatIsNotTheStoresShapeFailsNamingTypeAndPosition() {
+        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload, metadata) SELECT gen_random_uuid(), 'Deposited',"
+                + " '{account:a}', '{\"accountId\": \"a\", \"amount\": 5}', '{\"values\": [1, 2]}'" + Sql.PROTOCOL);
+        long position = Sql.queryLong(ds, "SELECT max(position) FROM es_event");
+        UndecodableEventException e = assertThrows(UndecodableEventException.class,
+                () -> store.read(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList());
+        assertEquals("Deposited", e.type());
+        assertEquals(position, e.position());
+    }
 }
