@@ -14,8 +14,7 @@ import java.util.logging.Logger;
 /**
  * Turns events into stored rows and back: type names and tags from the registry, payloads through
  * the serializer, metadata in the store's own format ({@link MetadataJson}), and the unknown-type
- * policy of typed reads. One per store;
- * listeners decode with the same one.
+ * policy of typed reads. One per store; listeners decode with the same one.
  */
 public final class EventCodec {
 

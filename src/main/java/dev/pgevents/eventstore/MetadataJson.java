@@ -15,7 +15,7 @@ import java.util.Map;
  * {...}}}, an absent id or an empty map left out. The store's format, not the serializer's: SQL,
  * CDC and the HTTP API read these keys (docs/event-store.md), whatever serializer the payloads
  * use. JSON-P's streaming API: every event a read decodes carries its metadata, and this reads it
- * in two thirds of JSON-B's time.
+ * in about three quarters of JSON-B's time ({@code CodecBenchmark}).
  */
 final class MetadataJson {
 

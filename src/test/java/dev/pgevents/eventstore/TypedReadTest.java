@@ -21,6 +21,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Typed reads: tags, metadata, unknown types and payloads that do not deserialize. */
 class TypedReadTest {
@@ -98,10 +100,14 @@ class TypedReadTest {
         assertTrue(logged.get(0).contains("Ghost"), logged.get(0));
     }
 
-    @Test
-    void payloadThatDoesNotDeserializeFailsNamingTypeAndPosition() {
-        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload) SELECT gen_random_uuid(), 'Deposited',"
-                + " '{account:a}', '{\"accountId\": \"a\", \"amount\": \"not a number\"}'" + Sql.PROTOCOL);
+    /** A payload that does not deserialize, or metadata that is not the store's shape. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"accountId\": \"a\", \"amount\": \"not a number\"} | {}",
+            "{\"accountId\": \"a\", \"amount\": 5}                  | {\"values\": [1, 2]}"})
+    void anEventThatDoesNotDecodeFailsNamingTypeAndPosition(String payload, String metadata) {
+        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload, metadata) SELECT gen_random_uuid(), 'Deposited',"
+                + " '{account:a}', '" + payload + "', '" + metadata + "'" + Sql.PROTOCOL);
         long position = Sql.queryLong(ds, "SELECT max(position) FROM es_event");
         UndecodableEventException e = assertThrows(UndecodableEventException.class,
                 () -> store.read(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList());
@@ -109,16 +115,5 @@ class TypedReadTest {
         assertEquals(position, e.position());
         // the raw read still works: an operator can look at it
         assertEquals(1, store.readRaw(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList().size());
-    }
-
-    @Test
-    void metadataThatIsNotTheStoresShapeFailsNamingTypeAndPosition() {
-        Sql.exec(ds, "INSERT INTO es_event (event_id, type, tags, payload, metadata) SELECT gen_random_uuid(), 'Deposited',"
-                + " '{account:a}', '{\"accountId\": \"a\", \"amount\": 5}', '{\"values\": [1, 2]}'" + Sql.PROTOCOL);
-        long position = Sql.queryLong(ds, "SELECT max(position) FROM es_event");
-        UndecodableEventException e = assertThrows(UndecodableEventException.class,
-                () -> store.read(EventQuery.tagged("account:a"), ReadOptions.defaults()).toList());
-        assertEquals("Deposited", e.type());
-        assertEquals(position, e.position());
     }
 }
