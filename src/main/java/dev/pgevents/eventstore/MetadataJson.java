@@ -114,11 +114,15 @@ final class MetadataJson {
         };
     }
 
+    /** Past a value of a key it does not know; by hand: Parsson's skipObject() spins forever on truncated text. */
     private static void skip(JsonParser p, JsonParser.Event value) {
-        if (value == JsonParser.Event.START_OBJECT) {
-            p.skipObject();
-        } else if (value == JsonParser.Event.START_ARRAY) {
-            p.skipArray();
+        int depth = value == JsonParser.Event.START_OBJECT || value == JsonParser.Event.START_ARRAY ? 1 : 0;
+        while (depth > 0) {
+            switch (p.next()) {
+                case START_OBJECT, START_ARRAY -> depth++;
+                case END_OBJECT, END_ARRAY -> depth--;
+                default -> { }
+            }
         }
     }
 }

@@ -692,7 +692,17 @@ public final class JdbcEventStore implements EventStore {
             while (rs.next()) {
                 rows.add(JdbcEventStream.row(rs));
             }
-        } finally {
+        } catch (SQLException | RuntimeException e) {
+            if (!oneRoundTrip) {
+                try {
+                    ps.setMaxRows(0);
+                } catch (SQLException | RuntimeException reset) {
+                    e.addSuppressed(reset); // the read's own failure (its SQLState) is the one to report
+                }
+            }
+            throw e;
+        }
+        if (!oneRoundTrip) {
             ps.setMaxRows(0); // a cached statement must not keep the limit
         }
         return oneRoundTrip || rows.size() <= fetchSize ? rows : null;
